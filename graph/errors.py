@@ -1,0 +1,47 @@
+"""Typed errors, so that each boundary (CLI, HTTP) can map them to one clear message.
+
+Anything that is the user's fault derives from ZoneGraphError and carries a message fit to
+show as it is; anything else is a bug and is allowed to surface as one.
+"""
+
+from __future__ import annotations
+
+
+class ZoneGraphError(Exception):
+    """A problem the user can fix: bad input, a missing file, an unknown option."""
+
+
+class SourceError(ZoneGraphError):
+    """A source file that cannot be read or compiled; names the file and, where known, the line."""
+
+    def __init__(self, path: str, message: str, line: int | None = None) -> None:
+        self.path = path
+        self.line = line
+        self.detail = message
+        where = f"{path}:{line}" if line else path
+        super().__init__(f"{where}: {message}")
+
+
+class ShapesError(ZoneGraphError):
+    """The SHACL shapes themselves cannot be loaded."""
+
+
+class QueryError(ZoneGraphError):
+    """A SPARQL query that cannot be parsed or is not allowed."""
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.line = line
+        self.column = column
+        super().__init__(message)
+
+
+class QueryRefused(QueryError):
+    """A query that parses but asks for something the service does not allow (SERVICE, LOAD…)."""
+
+
+class QueryTimeout(ZoneGraphError):
+    """A query that ran past its time limit and was stopped."""
+
+
+class StoreError(ZoneGraphError):
+    """The store cannot be opened or published."""

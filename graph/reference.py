@@ -1,0 +1,98 @@
+"""Reference data as RDF: NBS division codes and the GB/T 4754-2017 industry scheme.
+
+The tables are shipped in graph/reference/ (copied from the project's shared data with their
+origin noted in graph/reference/README.md). They become their own named graph so that curated
+facts and bulk reference data can be told apart, validated and provenanced separately.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV
+
+from .errors import SourceError
+from .namespaces import BASE, CONCEPT, ID, ZG
+
+DIVISION_NS = str(ID) + "division/"
+GBT_NS = str(CONCEPT) + "gbt4754/"
+GBT_SCHEME = URIRef(GBT_NS)  # the scheme is the namespace IRI itself: dereferences to the list
+DIVISION_DATASET = URIRef(BASE + "id/dataset/nbs2023-divisions")
+GBT_DATASET = URIRef(BASE + "id/dataset/gbt4754-2017")
+
+
+def division_iri(code: str) -> URIRef:
+    return URIRef(DIVISION_NS + code)
+
+
+def gbt_iri(code: str) -> URIRef:
+    return URIRef(GBT_NS + code)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    try:
+        with path.open(encoding="utf-8", newline="") as fh:
+            return list(csv.DictReader(fh))
+    except FileNotFoundError:
+        raise SourceError(str(path), "no such file") from None
+
+
+def divisions(folder: Path) -> Graph:
+    """Provinces, prefectures and counties with codes, Chinese names and parent links."""
+    g = Graph()
+    levels = (
+        ("nbs2023_provinces.csv", ZG.Province, None),
+        ("nbs2023_cities.csv", ZG.Prefecture, "provinceCode"),
+        ("nbs2023_areas.csv", ZG.County, "cityCode"),
+    )
+    for name, cls, parent_col in levels:
+        for row in _rows(folder / name):
+            node = division_iri(row["code"])
+            g.add((node, RDF.type, cls))
+            g.add((node, RDFS.label, Literal(row["name"], lang="zh")))
+            g.add((node, SKOS.notation, Literal(row["code"])))
+            g.add((node, DCTERMS.source, DIVISION_DATASET))
+            if parent_col:
+                g.add((node, ZG.parentDivision, division_iri(row[parent_col])))
+    g.add((DIVISION_DATASET, RDFS.label, Literal("统计用区划代码(2023)", lang="zh")))
+    g.add((DIVISION_DATASET, RDFS.label, Literal("NBS statistical division codes (2023)", lang="en")))
+    g.add((DIVISION_DATASET, PROV.wasDerivedFrom, Literal("modood/Administrative-divisions-of-China dist/ (WTFPL)")))
+    return g
+
+
+def industries(folder: Path) -> Graph:
+    """GB/T 4754-2017 as a SKOS scheme: notation, Chinese label, scope note, broader links."""
+    g = Graph()
+    g.add((GBT_SCHEME, RDF.type, SKOS.ConceptScheme))
+    g.add((GBT_SCHEME, SKOS.prefLabel, Literal("国民经济行业分类(GB/T 4754-2017)", lang="zh")))
+    g.add((GBT_SCHEME, SKOS.prefLabel, Literal("Industrial classification for national economic activities (GB/T 4754-2017)", lang="en")))
+    g.add((GBT_SCHEME, DCTERMS.source, GBT_DATASET))
+    for row in _rows(folder / "gbt4754_2017_industry_classification.csv"):
+        level = int(row["level"])
+        code = [row["section"], row["division"], row["group"], row["class"]][level - 1]
+        node = gbt_iri(code)
+        g.add((node, RDF.type, SKOS.Concept))
+        g.add((node, SKOS.inScheme, GBT_SCHEME))
+        g.add((node, SKOS.notation, Literal(code)))
+        g.add((node, SKOS.prefLabel, Literal(row["name"], lang="zh")))
+        if row["note"]:
+            g.add((node, SKOS.scopeNote, Literal(row["note"], lang="zh")))
+        parent = _gbt_parent(row, level)
+        if parent is None:
+            g.add((node, SKOS.topConceptOf, GBT_SCHEME))
+        else:
+            g.add((node, SKOS.broader, gbt_iri(parent)))
+    g.add((GBT_DATASET, RDFS.label, Literal("GB/T 4754-2017 国民经济行业分类", lang="zh")))
+    g.add((GBT_DATASET, RDFS.label, Literal("GB/T 4754-2017 industry classification", lang="en")))
+    return g
+
+
+def _gbt_parent(row: dict[str, str], level: int) -> str | None:
+    """The nearest stated ancestor; groups holding a single class are absent from the table."""
+    chain = [row["section"], row["division"], row["group"]][: level - 1]
+    for code in reversed(chain):
+        if code:
+            return code
+    return None

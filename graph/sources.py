@@ -1,0 +1,179 @@
+"""Compile curated fact files (TriG) into data triples with per-fact provenance.
+
+Curators write one TriG file per section of a source document. Each named graph is one quote:
+its name is the quote's IRI, it states the quote with `oa:exact` (a verbatim substring of the
+document), and every other triple in it is a fact that the quote supports. Keeping the sentence
+next to the facts it yields is what makes the graph reviewable: a reviewer reads the quote and
+checks the triples beneath it. The compiler verifies that every quote really occurs in the
+document and records offsets, line numbers and the curated file and line of every statement.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import PROV
+from rdflib.term import Node
+
+from .errors import SourceError
+from .namespaces import ID, OA, ZG
+
+QUOTE_NS = str(ID) + "quote/"
+STATEMENT_NS = str(ID) + "statement/"
+CONTEXT_CHARS = 12
+
+
+@dataclass(frozen=True)
+class Document:
+    """A source document: its IRI and its full text, read once."""
+
+    iri: URIRef
+    path: Path
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return hashlib.sha256(self.text.encode("utf-8")).hexdigest()
+
+    def line_of(self, offset: int) -> int:
+        return self.text.count("\n", 0, offset) + 1
+
+
+@dataclass
+class Compiled:
+    """What the compiler produces from the fact files."""
+
+    data: Graph = field(default_factory=Graph)
+    provenance: Graph = field(default_factory=Graph)
+    #: node → "file:line" of the quote graph where it first appears as a subject.
+    locations: dict[Node, str] = field(default_factory=dict)
+    quote_count: int = 0
+    files: list[Path] = field(default_factory=list)
+
+
+def statement_iri(s: Node, p: Node, o: Node) -> URIRef:
+    """A stable IRI for the reification of one triple (same triple, same IRI, every build)."""
+    key = f"{s.n3()} {p.n3()} {o.n3()}".encode()
+    return URIRef(STATEMENT_NS + hashlib.sha1(key).hexdigest()[:16])
+
+
+def _graph_lines(text: str) -> dict[str, int]:
+    """Map each quote graph's local name to the line of the file where its block opens."""
+    lines: dict[str, int] = {}
+    for match in re.finditer(r"^\s*quote:([\w\-.]+)\s*\{", text, re.MULTILINE):
+        lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
+    return lines
+
+
+def parse_rdf_file(path: Path, fmt: str) -> Dataset:
+    """Parse a Turtle/TriG file, turning any parser failure into a SourceError with its line."""
+    ds = Dataset()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SourceError(str(path), "no such file") from None
+    except UnicodeDecodeError as exc:
+        raise SourceError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    try:
+        ds.parse(data=text, format=fmt, publicID=path.resolve().as_uri())
+    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+        line, message = _syntax_error_line(exc)
+        raise SourceError(str(path), message, line) from None
+    return ds
+
+
+def _syntax_error_line(exc: Exception) -> tuple[int | None, str]:
+    lines = getattr(exc, "lines", None)
+    msg = getattr(exc, "_why", None) or str(exc)
+    msg = " ".join(str(msg).split())
+    if isinstance(lines, int):
+        return lines + 1, f"syntax error: {msg}"
+    match = re.search(r"line (\d+)", str(exc))
+    return (int(match.group(1)) if match else None), f"syntax error: {msg}"
+
+
+def compile_fact_files(files: list[Path], documents: dict[URIRef, Document], root: Path) -> Compiled:
+    """Compile TriG fact files; `root` makes the recorded file names relative and readable."""
+    out = Compiled()
+    default_doc = next(iter(documents.values())) if len(documents) == 1 else None
+    for path in files:
+        out.files.append(path)
+        _compile_one(path, documents, default_doc, root, out)
+    return out
+
+
+def _compile_one(
+    path: Path,
+    documents: dict[URIRef, Document],
+    default_doc: Document | None,
+    root: Path,
+    out: Compiled,
+) -> None:
+    ds = parse_rdf_file(path, "trig")
+    text = path.read_text(encoding="utf-8")
+    block_lines = _graph_lines(text)
+    rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    stray = [t for t in ds.graph(ds.default_context.identifier) if t]
+    if stray:
+        s, p, _ = stray[0]
+        raise SourceError(rel, f"triple outside any quote graph: {s.n3()} {p.n3()} …")
+    graphs = [g for g in ds.graphs() if g.identifier != ds.default_context.identifier and len(g)]
+    for g in sorted(graphs, key=lambda g: block_lines.get(_local(g.identifier), 0)):
+        qname = g.identifier
+        local = _local(qname)
+        line = block_lines.get(local)
+        if not isinstance(qname, URIRef) or not str(qname).startswith(QUOTE_NS):
+            raise SourceError(rel, f"graph {qname.n3()} is not named in the quote: namespace", line)
+        exacts = list(g.objects(qname, OA.exact))
+        if len(exacts) != 1:
+            raise SourceError(rel, f"quote:{local} needs exactly one oa:exact (has {len(exacts)})", line)
+        exact = str(exacts[0])
+        doc_iri = g.value(qname, ZG.inDocument)
+        doc = documents.get(doc_iri) if isinstance(doc_iri, URIRef) else default_doc
+        if doc is None:
+            raise SourceError(rel, f"quote:{local}: unknown or missing zg:inDocument", line)
+        start = doc.text.find(exact)
+        if start < 0:
+            raise SourceError(rel, f"quote:{local}: oa:exact does not occur in {doc.path.name}", line)
+        if (qname, RDF.type, ZG.SourceQuote) in out.provenance:
+            raise SourceError(rel, f"quote:{local} is defined twice", line)
+        end = start + len(exact)
+        where = f"{rel}:{line}" if line else rel
+        _add_quote(out.provenance, qname, exact, doc, start, end)
+        out.quote_count += 1
+        for s, p, o in g:
+            if s == qname:
+                continue
+            out.data.add((s, p, o))
+            if isinstance(s, BNode):
+                continue  # list cells and structured values: covered by the triple that holds them
+            out.locations.setdefault(s, where)
+            st = statement_iri(s, p, o)
+            prov = out.provenance
+            if (st, RDF.type, RDF.Statement) not in prov:
+                prov.add((st, RDF.type, RDF.Statement))
+                prov.add((st, RDF.subject, s))
+                prov.add((st, RDF.predicate, p))
+                prov.add((st, RDF.object, o))
+            prov.add((st, PROV.wasDerivedFrom, qname))
+            prov.add((st, ZG.curatedIn, Literal(where)))
+
+
+def _add_quote(prov: Graph, q: URIRef, exact: str, doc: Document, start: int, end: int) -> None:
+    prov.add((q, RDF.type, ZG.SourceQuote))
+    prov.add((q, OA.exact, Literal(exact)))
+    prov.add((q, OA.prefix, Literal(doc.text[max(0, start - CONTEXT_CHARS) : start])))
+    prov.add((q, OA.suffix, Literal(doc.text[end : end + CONTEXT_CHARS])))
+    prov.add((q, ZG.startOffset, Literal(start, datatype=XSD.nonNegativeInteger)))
+    prov.add((q, ZG.endOffset, Literal(end, datatype=XSD.nonNegativeInteger)))
+    prov.add((q, ZG.lineNumber, Literal(doc.line_of(start), datatype=XSD.positiveInteger)))
+    prov.add((q, ZG.inDocument, doc.iri))
+
+
+def _local(iri: Node) -> str:
+    text = str(iri)
+    return text[len(QUOTE_NS) :] if text.startswith(QUOTE_NS) else text
