@@ -1,0 +1,69 @@
+"""The contract every query backend fulfils: the embedded store or a remote SPARQL engine.
+
+The service, the CLI and the analyses talk only to this interface, so a deployment can move
+from the embedded Oxigraph store to Fuseki, Virtuoso or an Oxigraph server with one setting,
+and the same safety rules (time limit, allow-list, read-only) apply to each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Literal, Protocol
+
+from rdflib import Graph
+from rdflib.term import Node
+
+ResultKind = Literal["solutions", "boolean", "graph"]
+
+
+@dataclass(frozen=True)
+class QueryResponse:
+    """A serialised query result, ready to send over HTTP."""
+
+    kind: ResultKind
+    media_type: str
+    body: bytes
+    truncated: bool = False
+    rows: int | None = None
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """A query and how to answer it; formats are media types chosen by content negotiation."""
+
+    text: str
+    solutions_format: str = "application/sparql-results+json"
+    graph_format: str = "text/turtle"
+    default_graphs: Sequence[str] | None = None
+    named_graphs: Sequence[str] | None = None
+    timeout: float | None = None
+    max_rows: int | None = None
+
+
+class Backend(Protocol):
+    """What a store must offer the rest of ZoneGraph."""
+
+    def run(self, request: QueryRequest) -> QueryResponse:
+        """Evaluate and serialise; raises QueryError (bad query), QueryRefused, QueryTimeout."""
+        ...
+
+    def select(self, text: str, timeout: float | None = None) -> list[dict[str, Node]]:
+        """Evaluate a SELECT for internal use (pages, analyses): rows of rdflib terms."""
+        ...
+
+    def construct(self, text: str, timeout: float | None = None) -> Graph:
+        """Evaluate a CONSTRUCT/DESCRIBE for internal use: an rdflib Graph."""
+        ...
+
+    def update(self, text: str, timeout: float | None = None) -> None:
+        """Apply a SPARQL Update (only called when the service allows updates)."""
+        ...
+
+    def named_graphs(self) -> list[str]:
+        """IRIs of the named graphs the store holds."""
+        ...
+
+    def close(self) -> None:
+        """Release processes, connections and file handles."""
+        ...

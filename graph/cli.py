@@ -1,0 +1,259 @@
+"""The `zonegraph` command: a thin shell over the library.
+
+Exit codes follow pySHACL's convention: 0 success / conforms, 1 does not conform, 2 a usage or
+input error. Every error the user can cause is reported as one line, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any, ParamSpec, TypeVar
+
+import click
+import pyoxigraph as ox
+
+from .errors import ZoneGraphError
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DEFAULT_DATA_DIR = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "zonegraph"
+
+
+class InputError(click.ClickException):
+    """A user error: printed as one line, exit status 2."""
+
+    exit_code = 2
+
+
+def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
+    """Turn library errors into one-line CLI errors with exit status 2."""
+
+    @wraps(func)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return func(*args, **kwargs)
+        except ZoneGraphError as exc:
+            raise InputError(str(exc)) from None
+        except OSError as exc:
+            raise InputError(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
+
+    return wrapper
+
+
+@click.group()
+@click.option(
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    envvar="ZONEGRAPH_DATA_DIR",
+    default=DEFAULT_DATA_DIR,
+    show_default=True,
+    help="Where `build` publishes the store and other commands read it.",
+)
+@click.version_option(package_name="zonegraph")
+@click.pass_context
+def cli(ctx: click.Context, data_dir: Path) -> None:
+    """ZoneGraph 开发区知识图谱: build, validate, query, export and serve the graph."""
+    ctx.obj = {"data_dir": data_dir}
+
+
+def _data_dir(ctx: click.Context) -> Path:
+    path: Path = ctx.obj["data_dir"]
+    return path
+
+
+def open_store(data_dir: Path, quiet: bool = False) -> ox.Store:
+    """The published store, or (when nothing is built yet) the sources compiled in memory."""
+    from .build import build
+    from .store import current_release, load_store, nquads_bytes, open_read_only
+
+    release = current_release(data_dir)
+    if release is not None:
+        return open_read_only(release)
+    if not quiet:
+        click.echo(f"note: no build published in {data_dir}; compiling the sources in memory", err=True)
+    return load_store(nquads_bytes(build().dataset))
+
+
+@cli.command("build")
+@click.option("--skip-validation", is_flag=True, help="Publish without SHACL validation (not advised).")
+@click.pass_context
+@reports_errors
+def build_cmd(ctx: click.Context, skip_validation: bool) -> None:
+    """Compile the sources, validate them, and publish the store atomically."""
+    from . import stats
+    from .build import build
+    from .store import publish
+
+    started = time.monotonic()
+    result = build()
+    compiled_in = time.monotonic() - started
+    if not skip_validation:
+        from .validate import validate_build
+
+        report = validate_build(result)
+        if not report.conforms:
+            click.echo(report.text(), err=True)
+            click.echo("build refused: the data does not conform; nothing was published", err=True)
+            ctx.exit(1)
+    meta: dict[str, Any] = {
+        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "files": [p.name for p in result.compiled.files],
+        "quotes": result.compiled.quote_count,
+        "validated": not skip_validation,
+    }
+    release = publish(result.dataset, _data_dir(ctx), meta)
+    st = stats.compute(open_read_only_release(release))
+    meta["stats"] = st.to_dict()
+    (release.path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    click.echo(
+        f"published {st.triples} triples ({st.facts} facts, {st.entities} entities, "
+        f"{st.quotes} quotes) to {release.path} in {time.monotonic() - started:.1f}s "
+        f"(compile {compiled_in:.1f}s)"
+    )
+
+
+def open_read_only_release(release: Any) -> ox.Store:
+    from .store import open_read_only
+
+    return open_read_only(release)
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--ontology", "lint", is_flag=True, help="Lint the ontology itself (labels, definitions).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.pass_context
+@reports_errors
+def validate(ctx: click.Context, files: tuple[Path, ...], lint: bool, as_json: bool) -> None:
+    """Check the shipped graph (or extra FILES with it) against the SHACL shapes.
+
+    Exit 0: conforms; 1: does not conform (the report says where); 2: usage or input error.
+    """
+    from . import validate as v
+    from .build import build
+
+    for path in files:
+        if not path.is_file():
+            raise InputError(f"{path}: no such file")
+    if lint:
+        report = v.lint_ontology()
+    elif files:
+        report = v.validate_extra(list(files))
+    else:
+        report = v.validate_build(build())
+    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.text())
+    ctx.exit(0 if report.conforms else 1)
+
+
+QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "nt", "rdfxml"]
+
+
+@cli.command()
+@click.argument("text", required=False)
+@click.option("-f", "--file", "file", type=click.Path(path_type=Path), help="Read the query from FILE.")
+@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.pass_context
+@reports_errors
+def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> None:
+    """Run a SPARQL query (TEXT, or -f FILE) on the graph; the default graph is the union."""
+    from . import query as q
+
+    if (text is None) == (file is None):
+        raise click.UsageError("give the query as an argument or with -f FILE, not both")
+    if file is not None:
+        if not file.is_file():
+            raise InputError(f"{file}: no such file")
+        text = file.read_text(encoding="utf-8")
+    assert text is not None
+    results = q.execute(open_store(_data_dir(ctx), quiet=True), text)
+    if fmt == "table":
+        click.echo(q.table(results))
+    else:
+        if fmt in ("turtle", "nt", "rdfxml") and not isinstance(results, ox.QueryTriples):
+            raise InputError(f"--format {fmt} needs a CONSTRUCT or DESCRIBE query")
+        if fmt not in ("turtle", "nt", "rdfxml") and isinstance(results, ox.QueryTriples):
+            raise InputError(f"--format {fmt} needs a SELECT or ASK query; use turtle, nt or rdfxml")
+        sys.stdout.buffer.write(q.serialize(results, fmt))
+        sys.stdout.buffer.flush()
+
+
+EXPORT_FORMATS = ["turtle", "nt", "nquads", "trig", "jsonld", "rdfxml"]
+NETWORK_FORMATS = ["graphml", "gexf", "nodes-csv", "edges-csv"]
+
+
+@cli.command()
+@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS + NETWORK_FORMATS))
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically).")
+@click.option(
+    "--graph",
+    "graph_name",
+    type=click.Choice(["all", "ontology", "data", "reference", "provenance"]),
+    default="all",
+    show_default=True,
+    help="Export one named graph only (RDF formats).",
+)
+@click.pass_context
+@reports_errors
+def export(ctx: click.Context, fmt: str, output: Path | None, graph_name: str) -> None:
+    """Dump the complete graph in an RDF format, or the entity network for Gephi."""
+    from .export import dump, write_atomic
+    from .namespaces import GRAPH
+
+    store = open_store(_data_dir(ctx), quiet=True)
+    if fmt in NETWORK_FORMATS:
+        from .network_export import export_network
+
+        data = export_network(store, fmt)
+    else:
+        data = dump(store, fmt, None if graph_name == "all" else str(GRAPH[graph_name]))
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        write_atomic(output, data)
+        click.echo(f"wrote {len(data)} bytes to {output}", err=True)
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+@reports_errors
+def stats_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Counts of triples, entities by class, facts and sources."""
+    from . import stats
+
+    st = stats.compute(open_store(_data_dir(ctx)))
+    click.echo(json.dumps(st.to_dict(), ensure_ascii=False, indent=2) if as_json else stats.render(st))
+
+
+@cli.command()
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), required=True)
+@reports_errors
+def docs(output: Path) -> None:
+    """Render the ontology as HTML documentation (pyLODE) into a folder."""
+    from .ontology_docs import render_docs
+
+    path = render_docs(output)
+    click.echo(f"wrote {path}")
+
+
+def _register_subcommands() -> None:
+    """Subcommands that live in their own modules (serving, analysis)."""
+    from .cli_serve import serve
+
+    cli.add_command(serve)
+    try:
+        from .cli_analyze import analyze
+    except ModuleNotFoundError:  # TEMPORARY until graph/cli_analyze.py lands
+        return
+    cli.add_command(analyze)
+
+
+_register_subcommands()

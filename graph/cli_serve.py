@@ -1,0 +1,56 @@
+"""`zonegraph serve`: run the service under waitress (a production WSGI server)."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .cli import reports_errors
+
+
+@click.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.option("--threads", default=8, show_default=True, type=int, help="waitress worker threads")
+@click.option(
+    "--set",
+    "settings",
+    multiple=True,
+    metavar="KEY=VALUE",
+    help="A ZONEGRAPH_* setting, e.g. --set ZONEGRAPH_QUERY_TIMEOUT=5 (JSON values parsed).",
+)
+@click.option("--get", "get_path", metavar="PATH", help="Print the response to GET PATH and exit.")
+@click.pass_context
+@reports_errors
+def serve(
+    ctx: click.Context,
+    host: str,
+    port: int,
+    threads: int,
+    settings: tuple[str, ...],
+    get_path: str | None,
+) -> None:
+    """Serve the SPARQL endpoint, linked data and explorer (default http://127.0.0.1:8000/)."""
+    from service import create_app
+
+    overrides: dict[str, object] = {"ZONEGRAPH_DATA_DIR": ctx.obj["data_dir"]}
+    for item in settings:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise click.UsageError(f"--set needs KEY=VALUE, got {item!r}")
+        try:
+            overrides[key] = json.loads(value)
+        except json.JSONDecodeError:
+            overrides[key] = value
+    app = create_app(overrides)
+    if get_path is not None:
+        response = app.test_client().get(get_path)
+        sys.stdout.buffer.write(response.get_data())
+        ctx.exit(0 if response.status_code < 400 else 1)
+    from waitress import serve as waitress_serve
+
+    click.echo(f"ZoneGraph serving on http://{host}:{port}/ (data: {Path(ctx.obj['data_dir'])})", err=True)
+    waitress_serve(app, host=host, port=port, threads=threads, ident="zonegraph")

@@ -1,0 +1,89 @@
+"""Complete dumps of the dataset in the usual RDF formats, written atomically.
+
+Quad formats (N-Quads, TriG, JSON-LD) keep the four named graphs; triple formats (Turtle,
+N-Triples, RDF/XML) carry the union, since they cannot name graphs. Oxigraph serialises:
+it is an order of magnitude faster than rdflib's serialisers and streams large stores.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from .errors import ZoneGraphError
+from .namespaces import PREFIXES
+
+
+@dataclass(frozen=True)
+class Format:
+    name: str
+    rdf_format: ox.RdfFormat
+    quads: bool
+    extension: str
+    media_type: str
+
+
+FORMATS: dict[str, Format] = {
+    f.name: f
+    for f in (
+        Format("turtle", ox.RdfFormat.TURTLE, False, ".ttl", "text/turtle"),
+        Format("nt", ox.RdfFormat.N_TRIPLES, False, ".nt", "application/n-triples"),
+        Format("rdfxml", ox.RdfFormat.RDF_XML, False, ".rdf", "application/rdf+xml"),
+        Format("nquads", ox.RdfFormat.N_QUADS, True, ".nq", "application/n-quads"),
+        Format("trig", ox.RdfFormat.TRIG, True, ".trig", "application/trig"),
+        Format("jsonld", ox.RdfFormat.JSON_LD, True, ".jsonld", "application/ld+json"),
+    )
+}
+
+
+def get_format(name: str) -> Format:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ZoneGraphError(
+            f"unknown format {name!r}; choose one of {', '.join(FORMATS)}"
+        ) from None
+
+
+def dump(store: ox.Store, fmt: str, graph: str | None = None) -> bytes:
+    """Serialise the store (or one named graph of it) in format `fmt`."""
+    spec = get_format(fmt)
+    prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    if graph is not None:
+        node = ox.NamedNode(graph)
+        if not store.contains_named_graph(node):
+            raise ZoneGraphError(f"no named graph <{graph}> in the store")
+        if spec.quads:
+            source = ox.Store()
+            source.extend(store.quads_for_pattern(None, None, None, node))
+            return bytes(source.dump(format=spec.rdf_format, prefixes=prefixes))
+        return bytes(store.dump(format=spec.rdf_format, from_graph=node, prefixes=prefixes))
+    if spec.quads:
+        return bytes(store.dump(format=spec.rdf_format, prefixes=prefixes))
+    union = ox.Store()
+    union.extend(
+        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+        for q in store.quads_for_pattern(None, None, None)
+    )
+    return bytes(union.dump(format=spec.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes))
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write `data` so that `path` holds either its old content or all of the new, never a part."""
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise ZoneGraphError(f"{path}: directory {directory} does not exist")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

@@ -1,0 +1,128 @@
+"""Refuse queries that would make the server fetch URLs it was not told to trust.
+
+Oxigraph evaluates SERVICE by opening a connection, and LOAD or a FROM of an unknown IRI are
+invitations to fetch; neither engine refuses by itself (PERFORMANCE.md). So every query is
+inspected before it runs. A cheap lexical scan (comments, strings and IRIs removed) clears the
+common case without parsing; only a query that mentions SERVICE, FROM or LOAD is parsed with
+rdflib's SPARQL parser to find the exact IRIs, which are then checked against the allow-list.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable
+from functools import lru_cache
+
+from pyparsing import ParseResults
+
+from .errors import QueryError, QueryRefused
+
+_TOKENS = re.compile(
+    r"""
+    \#[^\n]*                              # comment
+  | '''(?:[^'\\]|\\.|'(?!''))*'''         # long strings
+  | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
+  | '(?:[^'\\\n]|\\.)*'                   # short strings
+  | "(?:[^"\\\n]|\\.)*"
+  | <[^<>"{}|^`\\\s]*>                    # IRI reference
+    """,
+    re.VERBOSE,
+)
+_RISKY = re.compile(r"\b(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
+
+
+def mentions_remote(text: str) -> bool:
+    """True when the query's keywords (not its strings or IRIs) include SERVICE, FROM or LOAD."""
+    return bool(_RISKY.search(_TOKENS.sub(" ", text)))
+
+
+@lru_cache(maxsize=512)
+def remote_targets(text: str) -> tuple[tuple[str, str], ...]:
+    """(keyword, IRI) pairs for every SERVICE, FROM, FROM NAMED and LOAD in the query."""
+    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+
+    try:
+        try:
+            tree: object = parseQuery(text)
+        except Exception:
+            tree = parseUpdate(text)
+    except Exception as exc:
+        raise syntax_error(exc) from None
+    found: list[tuple[str, object]] = []
+    _walk(tree, found)
+    prefixes: dict[str, str] = {}
+    _prefixes(tree, prefixes)
+    return tuple((keyword, _iri(term, prefixes)) for keyword, term in found)
+
+
+def _prefixes(node: object, out: dict[str, str]) -> None:
+    if getattr(node, "name", None) == "PrefixDecl":
+        out[str(node.get("prefix") or "")] = str(node["iri"])  # type: ignore[attr-defined,index]
+    for child in _children(node):
+        _prefixes(child, out)
+
+
+def _iri(term: object, prefixes: dict[str, str]) -> str:
+    """The full IRI of a parsed term, expanding a prefixed name with the query's prologue."""
+    if getattr(term, "name", None) == "pname":
+        prefix = str(term.get("prefix") or "")  # type: ignore[attr-defined]
+        local = str(term.get("localname") or "")  # type: ignore[attr-defined]
+        return prefixes.get(prefix, prefix + ":") + local
+    return str(term)
+
+
+def _children(node: object) -> Iterable[object]:
+    if isinstance(node, dict):
+        return list(node.values())
+    if isinstance(node, list | tuple | ParseResults):
+        return list(node)
+    return ()
+
+
+def _walk(node: object, found: list[tuple[str, object]]) -> None:
+    name = getattr(node, "name", None)
+    if name == "ServiceGraphPattern":
+        found.append(("SERVICE", node["term"]))  # type: ignore[index]
+    elif name == "DatasetClause":
+        if "default" in node:  # type: ignore[operator]
+            found.append(("FROM", node["default"]))  # type: ignore[index]
+        if "named" in node:  # type: ignore[operator]
+            found.append(("FROM NAMED", node["named"]))  # type: ignore[index]
+    elif name == "Load":
+        found.append(("LOAD", node["iri"]))  # type: ignore[index]
+    for child in _children(node):
+        _walk(child, found)
+
+
+def check_query(
+    text: str, allow: Collection[str] = (), local_graphs: Collection[str] = ()
+) -> None:
+    """Raise QueryRefused unless every remote IRI the query names is allow-listed.
+
+    FROM / FROM NAMED naming a graph of the local store selects it and fetches nothing, so
+    those are allowed; SERVICE and LOAD must be on the allow-list (matched as IRI prefixes).
+    """
+    if not mentions_remote(text):
+        return
+    for keyword, iri in remote_targets(text):
+        if keyword.startswith("FROM") and iri in local_graphs:
+            continue
+        if any(iri.startswith(prefix) for prefix in allow):
+            continue
+        raise QueryRefused(
+            f"{keyword} <{iri}> refused: the server fetches only allow-listed URLs "
+            f"(拒绝访问未列入白名单的地址)"
+        )
+
+
+def syntax_error(exc: Exception) -> QueryError:
+    """A QueryError with line and column taken from a pyparsing or Oxigraph error."""
+    line = getattr(exc, "lineno", None)
+    col = getattr(exc, "col", None)
+    msg = getattr(exc, "msg", None) or str(exc)
+    if line is None:
+        match = re.search(r"(\d+):(\d+)", str(exc))
+        if match:
+            line, col = int(match.group(1)), int(match.group(2))
+    where = f" at line {line}, column {col}" if line else ""
+    return QueryError(f"SPARQL syntax error{where}: {msg}", line, col)

@@ -1,0 +1,109 @@
+"""Counts that describe a dataset: what the home page, VoID and `zonegraph stats` report."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+
+from .namespaces import DATA_GRAPH, NAMED_GRAPHS, PROVENANCE_GRAPH, PREFIXES
+from .query import shorten
+
+_CLASS_COUNTS = """
+SELECT ?class (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?zh) AS ?label_zh) (SAMPLE(?en) AS ?label_en)
+WHERE {
+  GRAPH <%s> { ?s a ?class }
+  OPTIONAL { ?class rdfs:label ?zh FILTER(lang(?zh) = "zh") }
+  OPTIONAL { ?class rdfs:label ?en FILTER(lang(?en) = "en") }
+}
+GROUP BY ?class ORDER BY DESC(?n) ?class
+"""
+
+
+@dataclass
+class ClassCount:
+    iri: str
+    name: str
+    label_zh: str
+    label_en: str
+    count: int
+
+
+@dataclass
+class Stats:
+    triples: int = 0
+    graphs: dict[str, int] = field(default_factory=dict)
+    classes: list[ClassCount] = field(default_factory=list)
+    entities: int = 0
+    facts: int = 0
+    quotes: int = 0
+    sources: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _count(store: ox.Store, query: str) -> int:
+    results = store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+    assert isinstance(results, ox.QuerySolutions)
+    for row in results:
+        value = row[0]
+        return int(value.value) if isinstance(value, ox.Literal) else 0
+    return 0
+
+
+def compute(store: ox.Store) -> Stats:
+    """Count triples per graph, entities per class, facts (reified statements), quotes, sources."""
+    st = Stats()
+    for g in NAMED_GRAPHS:
+        n = _count(store, f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{g}> {{ ?s ?p ?o }} }}")
+        if n:
+            st.graphs[str(g).rsplit("/", 1)[-1]] = n
+    st.triples = len(store)
+    results = store.query(
+        _CLASS_COUNTS % DATA_GRAPH, prefixes=PREFIXES, use_default_graph_as_union=True
+    )
+    assert isinstance(results, ox.QuerySolutions)
+    for row in results:
+        cls, n, zh, en = row[0], row[1], row[2], row[3]
+        assert isinstance(cls, ox.NamedNode) and isinstance(n, ox.Literal)
+        st.classes.append(
+            ClassCount(
+                iri=cls.value,
+                name=shorten(cls),
+                label_zh=zh.value if isinstance(zh, ox.Literal) else "",
+                label_en=en.value if isinstance(en, ox.Literal) else "",
+                count=int(n.value),
+            )
+        )
+    st.entities = _count(
+        store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{DATA_GRAPH}> {{ ?s a ?c }} }}"
+    )
+    st.facts = _count(
+        store,
+        f"SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE {{ GRAPH <{PROVENANCE_GRAPH}> "
+        "{ ?st a rdf:Statement } }",
+    )
+    st.quotes = _count(store, "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a zg:SourceQuote }")
+    st.sources = _count(store, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a zg:SourceDocument }")
+    return st
+
+
+def render(st: Stats) -> str:
+    """The stats as a readable bilingual text report."""
+    lines = [
+        f"三元组 triples: {st.triples}",
+        *(f"  {g}: {n}" for g, n in st.graphs.items()),
+        f"实体 entities (typed, data graph): {st.entities}",
+        f"事实 facts (statements with provenance): {st.facts}",
+        f"引文 quotes: {st.quotes}",
+        f"来源 sources: {st.sources}",
+        "按类别 by class:",
+    ]
+    width = max((len(c.name) for c in st.classes), default=0)
+    lines += [
+        f"  {c.name.ljust(width)}  {c.count:>5}  {c.label_zh} / {c.label_en}".rstrip(" /")
+        for c in st.classes
+    ]
+    return "\n".join(lines)

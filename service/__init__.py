@@ -1,0 +1,38 @@
+"""ZoneGraph's HTTP service: SPARQL 1.1 Protocol, linked-data pages, explorer and JSON APIs.
+
+create_app is an application factory (as flaskr): nothing is built at import time, so tests
+make one app per configuration and the CLI's `serve` makes one for the WSGI server.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, jsonify
+
+from . import backend, config, errors
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.from_mapping(config.defaults())
+    app.config.from_prefixed_env()
+    if test_config is not None:
+        app.config.from_mapping(test_config)
+    app.config.update(config.check_settings(app.config))
+    app.config["MAX_CONTENT_LENGTH"] = app.config["ZONEGRAPH_MAX_REQUEST_BYTES"]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+
+    errors.init_app(app)
+    backend.init_app(app)
+
+    @app.get("/healthz")
+    def healthz() -> Response:
+        return jsonify({"ok": True, "status": 200})
+
+    # Blueprints: one line each, registered in a fixed order.
+    # --- blueprints (keep this marker; helpers add their registration below it) ---
+
+    return app
