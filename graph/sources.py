@@ -117,11 +117,11 @@ def _compile_one(
     text = path.read_text(encoding="utf-8")
     block_lines = _graph_lines(text)
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    stray = [t for t in ds.graph(ds.default_context.identifier) if t]
+    stray = [t for t in ds.graph(ds.default_graph.identifier) if t]
     if stray:
         s, p, _ = stray[0]
         raise SourceError(rel, f"triple outside any quote graph: {s.n3()} {p.n3()} …")
-    graphs = [g for g in ds.graphs() if g.identifier != ds.default_context.identifier and len(g)]
+    graphs = [g for g in ds.graphs() if g.identifier != ds.default_graph.identifier and len(g)]
     for g in sorted(graphs, key=lambda g: block_lines.get(_local(g.identifier), 0)):
         qname = g.identifier
         local = _local(qname)
