@@ -20,8 +20,10 @@ install: $(STAMP)
 
 # Debian packages the tests need: Chromium for the browser tests, Virtuoso as a remote engine.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v virtuoso-t >/dev/null 2>&1; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium virtuoso-opensource >/dev/null; \
+	@if ! command -v chromium >/dev/null 2>&1 || ! command -v virtuoso-t >/dev/null 2>&1 \
+		|| ! command -v java >/dev/null 2>&1; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			chromium virtuoso-opensource default-jre-headless >/dev/null; \
 	fi
 
 build: install
