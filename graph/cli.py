@@ -83,16 +83,21 @@ def open_store(data_dir: Path, quiet: bool = False) -> ox.Store:
 
 @cli.command("build")
 @click.option("--skip-validation", is_flag=True, help="Publish without SHACL validation (not advised).")
+@click.option(
+    "--sources",
+    type=click.Path(file_okay=False, exists=True, path_type=Path),
+    help="A folder of fact files (*.trig) and documents.ttl to build instead of the shipped one.",
+)
 @click.pass_context
 @reports_errors
-def build_cmd(ctx: click.Context, skip_validation: bool) -> None:
+def build_cmd(ctx: click.Context, skip_validation: bool, sources: Path | None) -> None:
     """Compile the sources, validate them, and publish the store atomically."""
     from . import stats
     from .build import build
     from .store import publish
 
     started = time.monotonic()
-    result = build()
+    result = build(sources)
     compiled_in = time.monotonic() - started
     if not skip_validation:
         from .validate import validate_build
@@ -136,12 +141,12 @@ def validate(ctx: click.Context, files: tuple[Path, ...], lint: bool, as_json: b
 
     Exit 0: conforms; 1: does not conform (the report says where); 2: usage or input error.
     """
-    from . import validate as v
-    from .build import build
-
     for path in files:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+    from . import validate as v
+    from .build import build
+
     if lint:
         report = v.lint_ontology()
     elif files:
