@@ -27,6 +27,20 @@ from .namespaces import PREFIXES, SCHEMA
 PREFERRED_LABELS = (RDFS.label, SKOS.prefLabel, SCHEMA.name)
 ALTERNATE_LABELS = (SKOS.altLabel, SCHEMA.alternateName, SKOS.hiddenLabel)
 
+#: Labels for the few outside terms that ZoneGraph shows but does not define.
+TERM_LABELS = {
+    SKOS.Concept: ("概念", "concept"),
+    SKOS.broader: ("上位概念", "broader"),
+    SKOS.related: ("相关", "related"),
+    SCHEMA.containedInPlace: ("位于", "contained in place"),
+    SCHEMA.Place: ("地点", "place"),
+    SCHEMA.about: ("关于", "about"),
+    URIRef("http://www.w3.org/ns/org#holds"): ("担任", "holds"),
+    URIRef("http://www.w3.org/ns/org#postIn"): ("任职于", "post in"),
+    URIRef("http://www.w3.org/ns/org#linkedTo"): ("关联", "linked to"),
+    URIRef("http://www.w3.org/ns/org#subOrganizationOf"): ("隶属于", "sub-organisation of"),
+}
+
 # Scores of a match, so that callers can rank and explain.
 EXACT_LABEL = 1.0
 EXACT_ALTERNATE = 0.95
@@ -45,7 +59,7 @@ def prefixed(iri: str, prefixes: dict[str, str] = PREFIXES) -> str | None:
     best: tuple[int, str] | None = None
     for prefix, ns in prefixes.items():
         if iri.startswith(ns) and (best is None or len(ns) > best[0]):
-            best = (len(ns), f"{prefix}:{iri[len(ns):]}")
+            best = (len(ns), f"{prefix}:{iri[len(ns) :]}")
     return best[1] if best else None
 
 
@@ -119,9 +133,13 @@ class Labeller:
         if (not zh or not en) and self._fallback is not None:
             fzh, fen = _labels_in(self._fallback, node)
             zh, en = zh or fzh, en or fen
+        if (not zh or not en) and node in TERM_LABELS:
+            zh, en = zh or TERM_LABELS[node][0], en or TERM_LABELS[node][1]
         if isinstance(node, Literal):
             zh = en = str(node)
-        fallback = (prefixed(str(node)) or local_name(str(node))) if isinstance(node, URIRef) else ""
+        fallback = (
+            (prefixed(str(node)) or local_name(str(node))) if isinstance(node, URIRef) else ""
+        )
         result = (zh or en or fallback, en or zh or fallback)
         self._cache[node] = result
         return result

@@ -1,0 +1,604 @@
+"""Network analyses over the entity graph, answering an analyst's questions about clusters.
+
+Every function takes the RDF graph (or a `views.Prepared` made from it) and returns plain
+dataclasses with `to_dict()`, so that the CLI prints them, the service serialises them and a
+script uses them without knowing where the graph came from. Results are deterministic: nodes are
+sorted before any seeded algorithm, ties are broken by label and IRI, Louvain and sampled
+betweenness take a seed.
+
+PageRank is computed here by power iteration, because NetworkX's version needs NumPy/SciPy,
+which ZoneGraph does not depend on.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph, URIRef
+
+from .errors import ZoneGraphError
+from .names import EntityNotFound
+from .namespaces import ZG
+from .views import (
+    INVERSE_LABELS,
+    Prepared,
+    containment_tree,
+    grouping_members,
+    groupings,
+    prepare,
+    undirected,
+)
+
+#: Above this many nodes betweenness is estimated from `BETWEENNESS_SAMPLES` seeded sources.
+BETWEENNESS_EXACT_MAX = 2000
+BETWEENNESS_SAMPLES = 256
+DEFAULT_SEED = 42
+MAX_PATHS_EXAMINED = 20000
+
+
+class AnalysisError(ZoneGraphError):
+    """A request the analyses cannot answer as asked (a bad parameter, not a grouping …)."""
+
+
+@dataclass(frozen=True)
+class Ref:
+    """An entity as results show it: IRI, labels, class."""
+
+    iri: str
+    label_zh: str
+    label_en: str
+    cls: str = ""
+
+    def label(self, lang: str = "zh") -> str:
+        return self.label_en if lang == "en" else self.label_zh
+
+
+def ref(p: Prepared, node: str) -> Ref:
+    if node in p.entity:
+        d = p.entity.nodes[node]
+        return Ref(node, d["label_zh"], d["label_en"], d["class"])
+    zh, en = p.vocab.labeller.labels(URIRef(node))
+    return Ref(node, zh, en, "")
+
+
+class _Serialisable:
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)  # type: ignore[call-overload, no-any-return]
+
+
+def _sorted_refs(p: Prepared, nodes: Iterable[str]) -> list[Ref]:
+    return sorted((ref(p, n) for n in set(nodes)), key=lambda r: (r.label_zh, r.iri))
+
+
+# --------------------------------------------------------------------------- groupings
+
+
+@dataclass(frozen=True)
+class Link(_Serialisable):
+    source: Ref
+    predicate: str
+    label_zh: str
+    label_en: str
+    target: Ref
+
+
+@dataclass(frozen=True)
+class Tie(_Serialisable):
+    """Something two or more members share: an industry, a place, a policy, a neighbour."""
+
+    entity: Ref
+    members: list[Ref]
+
+
+@dataclass(frozen=True)
+class MemberProfile(_Serialisable):
+    member: Ref
+    #: What the member hosts or is tied to, by class label (zh): 企业 → [...], 实验室 → [...]
+    hosts: dict[str, list[Ref]]
+    industries: list[Ref]
+
+
+@dataclass(frozen=True)
+class ClusterReport(_Serialisable):
+    grouping: Ref
+    formula: str | None
+    declared_member_count: int | None
+    members: list[MemberProfile]
+    links_among_members: list[Link]
+    shared_industries: list[Tie]
+    shared_policies: list[Tie]
+    ties: list[Tie]
+    density: float
+    internal_edges: int
+    boundary_edges: int
+    #: internal / (internal + boundary): 1.0 means the members only link to each other.
+    cohesion: float
+
+
+def cluster_report(graph: Graph | Prepared, grouping: str) -> ClusterReport:
+    """Everything about one named grouping; `grouping` is a name or IRI."""
+    p = prepare(graph)
+    node = p.resolve(grouping)
+    if node not in groupings(p):
+        raise AnalysisError(f"{ref(p, node).label_zh} is not a named grouping / 不是命名组合")
+    members = grouping_members(p, node)
+    mset = set(members)
+    tree = containment_tree(p)
+    u = undirected(p.entity)
+    profiles = []
+    for m in members:
+        hosted: set[str] = set(nx.descendants(tree, m)) if m in tree else set()
+        hosted |= {s for s, _, k in p.entity.in_edges(m, keys=True) if _is_hosting(k)}
+        by_class: dict[str, list[Ref]] = {}
+        for r in _sorted_refs(p, hosted - mset - {node}):
+            label = p.entity.nodes[r.iri]["class_zh"] or "其他"
+            by_class.setdefault(label, []).append(r)
+        profiles.append(
+            MemberProfile(ref(p, m), dict(sorted(by_class.items())), _industries(p, m, hosted))
+        )
+    links = [
+        _link(p, a, b, k)
+        for a, b, k in sorted(p.entity.edges(keys=True))
+        if a in mset and b in mset
+    ]
+    ties = _ties(p, u, members, exclude={node})
+    shared_ind = [t for t in ties if p.entity.nodes[t.entity.iri]["category"] == "concept"]
+    policy_like = {"zg:Policy", "zg:Measure"}
+    shared_pol = [t for t in ties if p.entity.nodes[t.entity.iri]["class"] in policy_like]
+    sub = u.subgraph(members)
+    internal = sub.number_of_edges()
+    boundary = sum(1 for m in members for n in u[m] if n not in mset and n != node)
+    total = internal + boundary
+    formula = p.rdf.value(URIRef(node), ZG.formula)
+    count = p.rdf.value(URIRef(node), ZG.declaredMemberCount)
+    return ClusterReport(
+        grouping=ref(p, node),
+        formula=str(formula) if formula is not None else None,
+        declared_member_count=int(count) if count is not None else None,
+        members=profiles,
+        links_among_members=links,
+        shared_industries=shared_ind,
+        shared_policies=shared_pol,
+        ties=ties,
+        density=round(nx.density(sub), 6) if len(members) > 1 else 0.0,
+        internal_edges=internal,
+        boundary_edges=boundary,
+        cohesion=round(internal / total, 6) if total else 0.0,
+    )
+
+
+def _is_hosting(key: str) -> bool:
+    return key in {"zg:locatedIn", "zg:registeredIn", "zg:incubatedIn", "zg:clusterIn"}
+
+
+def _industries(p: Prepared, member: str, hosted: set[str]) -> list[Ref]:
+    found = {
+        b for a in ({member} | hosted) for _, b, k in p.entity.out_edges(a, keys=True)
+        if k == "zg:industry"
+    }  # fmt: skip
+    return _sorted_refs(p, found)
+
+
+def _link(p: Prepared, a: str, b: str, key: str) -> Link:
+    d = p.entity.edges[a, b, key]
+    return Link(ref(p, a), d["predicate"], d["label_zh"], d["label_en"], ref(p, b))
+
+
+def _ties(p: Prepared, u: nx.Graph, members: list[str], exclude: set[str]) -> list[Tie]:
+    shared: dict[str, set[str]] = {}
+    for m in members:
+        for n in u[m]:
+            if n not in exclude and n not in members:
+                shared.setdefault(n, set()).add(m)
+    ties = [Tie(ref(p, n), _sorted_refs(p, ms)) for n, ms in shared.items() if len(ms) >= 2]
+    return sorted(ties, key=lambda t: (-len(t.members), t.entity.label_zh, t.entity.iri))
+
+
+def all_clusters(graph: Graph | Prepared) -> list[ClusterReport]:
+    p = prepare(graph)
+    return [cluster_report(p, g) for g in groupings(p)]
+
+
+# --------------------------------------------------------------------------- hubs
+
+
+@dataclass(frozen=True)
+class HubScore(_Serialisable):
+    entity: Ref
+    degree: int
+    pagerank: float
+    betweenness: float
+
+
+@dataclass(frozen=True)
+class HubReport(_Serialisable):
+    scope: Ref | None
+    nodes: int
+    edges: int
+    betweenness_exact: bool
+    hubs: list[HubScore]
+
+
+def pagerank(
+    g: nx.Graph, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 1000
+) -> dict[Any, float]:
+    """PageRank by power iteration on an undirected graph (each edge counts both ways);
+    isolated nodes share their rank with everyone, as NetworkX does with dangling nodes."""
+    nodes = list(g)
+    n = len(nodes)
+    if n == 0:
+        return {}
+    rank = dict.fromkeys(nodes, 1.0 / n)
+    degree = {v: g.degree(v) for v in nodes}
+    for _ in range(max_iter):
+        dangling = sum(rank[v] for v in nodes if degree[v] == 0)
+        base = (1.0 - alpha) / n + alpha * dangling / n
+        new = dict.fromkeys(nodes, base)
+        for v in nodes:
+            if degree[v]:
+                share = alpha * rank[v] / degree[v]
+                for w in g[v]:
+                    new[w] += share
+        if sum(abs(new[v] - rank[v]) for v in nodes) < n * tol:
+            return new
+        rank = new
+    return rank
+
+
+def betweenness(g: nx.Graph, seed: int = DEFAULT_SEED) -> tuple[dict[Any, float], bool]:
+    """Exact for small graphs, estimated from seeded samples above BETWEENNESS_EXACT_MAX."""
+    if g.number_of_nodes() <= BETWEENNESS_EXACT_MAX:
+        return nx.betweenness_centrality(g, normalized=True), True
+    k = min(BETWEENNESS_SAMPLES, g.number_of_nodes())
+    return nx.betweenness_centrality(g, k=k, normalized=True, seed=seed), False
+
+
+def zone_ecosystem(p: Prepared, zone: str) -> set[str]:
+    """A zone, what it contains (parks, organisations, clusters) and what they link to,
+    except other zones' places."""
+    tree = containment_tree(p)
+    core = {zone} | (set(nx.descendants(tree, zone)) if zone in tree else set())
+    roots = [n for n in tree if tree.in_degree(n) == 0 and n != zone]
+    elsewhere = set().union(*(nx.descendants(tree, r) | {r} for r in roots)) - core
+    u = undirected(p.entity)
+    eco = set(core)
+    for n in core:
+        eco |= {m for m in u[n] if m not in elsewhere}
+    return eco
+
+
+def hubs(
+    graph: Graph | Prepared,
+    zone: str | None = None,
+    top: int = 10,
+    by: str = "pagerank",
+    seed: int = DEFAULT_SEED,
+) -> HubReport:
+    """The most central entities overall or in one zone's ecosystem (`zone` is a name)."""
+    if by not in ("pagerank", "degree", "betweenness"):
+        raise AnalysisError(f"unknown ranking {by!r}: use pagerank, degree or betweenness")
+    if top < 1:
+        raise AnalysisError("top must be at least 1")
+    p = prepare(graph)
+    u = undirected(p.entity)
+    scope = None
+    if zone is not None:
+        z = p.resolve(zone)
+        scope = ref(p, z)
+        u = u.subgraph(sorted(zone_ecosystem(p, z))).copy()
+    return _rank(p, u, scope, top, by, seed)
+
+
+def _rank(p: Prepared, u: nx.Graph, scope: Ref | None, top: int, by: str, seed: int) -> HubReport:
+    pr = pagerank(u)
+    bc, exact = betweenness(u, seed)
+    scores = [HubScore(ref(p, n), u.degree(n), round(pr[n], 6), round(bc[n], 6)) for n in u]
+    key = {
+        "pagerank": lambda h: (-h.pagerank, -h.degree, h.entity.label_zh, h.entity.iri),
+        "degree": lambda h: (-h.degree, -h.pagerank, h.entity.label_zh, h.entity.iri),
+        "betweenness": lambda h: (-h.betweenness, -h.pagerank, h.entity.label_zh, h.entity.iri),
+    }[by]
+    ranked = sorted(scores, key=key)[:top]
+    return HubReport(scope, u.number_of_nodes(), u.number_of_edges(), exact, ranked)
+
+
+def hubs_per_zone(
+    graph: Graph | Prepared, top: int = 5, seed: int = DEFAULT_SEED
+) -> list[HubReport]:
+    p = prepare(graph)
+    zones = [n for n, d in p.entity.nodes(data=True) if p.vocab.is_a(URIRef(n), ZG.DevelopmentZone)]
+    return [hubs(p, z, top=top, seed=seed) for z in sorted(zones)]
+
+
+# --------------------------------------------------------------------------- communities
+
+
+@dataclass(frozen=True)
+class Community(_Serialisable):
+    index: int
+    size: int
+    #: The best-connected members first, as a name for the community.
+    leading: list[Ref]
+    members: list[Ref]
+
+
+@dataclass(frozen=True)
+class Agreement(_Serialisable):
+    """How well a declared grouping falls into one detected community."""
+
+    grouping: Ref
+    members: int
+    community: int | None
+    #: Share of the grouping's members found in its best community (1.0 = all together).
+    share: float
+
+
+@dataclass(frozen=True)
+class CommunityReport(_Serialisable):
+    seed: int
+    resolution: float
+    modularity: float
+    communities: list[Community]
+    agreement: list[Agreement]
+
+
+def louvain(u: nx.Graph, seed: int = DEFAULT_SEED, resolution: float = 1.0) -> list[set[Any]]:
+    """Louvain on a copy with sorted nodes, communities ordered by size then first node."""
+    g = nx.Graph()
+    g.add_nodes_from(sorted(u))
+    g.add_edges_from(sorted(tuple(sorted(e)) for e in u.edges()))
+    found = nx.community.louvain_communities(g, seed=seed, resolution=resolution)
+    return sorted((set(c) for c in found), key=lambda c: (-len(c), min(c)))
+
+
+def communities(
+    graph: Graph | Prepared, seed: int = DEFAULT_SEED, resolution: float = 1.0, leading: int = 3
+) -> CommunityReport:
+    if resolution <= 0:
+        raise AnalysisError("resolution must be positive")
+    p = prepare(graph)
+    u = undirected(p.entity)
+    found = louvain(u, seed, resolution)
+    where = {n: i for i, c in enumerate(found) for n in c}
+    result = []
+    for i, c in enumerate(found):
+        by_degree = sorted(c, key=lambda n: (-u.degree(n), p.entity.nodes[n]["label_zh"], n))
+        result.append(
+            Community(i, len(c), [ref(p, n) for n in by_degree[:leading]], _sorted_refs(p, c))
+        )
+    agreement = []
+    for g in groupings(p):
+        members = grouping_members(p, g)
+        if not members:
+            continue
+        counts: dict[int, int] = {}
+        for m in members:
+            counts[where[m]] = counts.get(where[m], 0) + 1
+        best = min(counts, key=lambda i: (-counts[i], i))
+        agreement.append(
+            Agreement(ref(p, g), len(members), best, round(counts[best] / len(members), 6))
+        )
+    modularity = nx.community.modularity(u, found) if u.number_of_edges() else 0.0
+    return CommunityReport(seed, resolution, round(modularity, 6), result, agreement)
+
+
+# --------------------------------------------------------------------------- paths
+
+
+@dataclass(frozen=True)
+class Step(_Serialisable):
+    predicate: str
+    label_zh: str
+    label_en: str
+    #: False when the RDF triple points from the later node back to the earlier one.
+    forward: bool
+
+
+@dataclass(frozen=True)
+class Chain(_Serialisable):
+    nodes: list[Ref]
+    steps: list[Step]
+
+    @property
+    def length(self) -> int:
+        return len(self.steps)
+
+    def text(self, lang: str = "zh") -> str:
+        """亿航 —位于→ 广州开发区 —包含→ 广州国际生物岛"""
+        parts = [self.nodes[0].label(lang)]
+        for step, node in zip(self.steps, self.nodes[1:], strict=True):
+            label = step.label_en if lang == "en" else step.label_zh
+            parts.append(f" —{label}→ " if step.forward else f" ←{label}— ")
+            parts.append(node.label(lang))
+        return "".join(parts)
+
+
+@dataclass(frozen=True)
+class PathReport(_Serialisable):
+    source: Ref
+    target: Ref
+    connected: bool
+    shortest_length: int | None
+    shortest: list[Chain]
+    paths: list[Chain]
+    max_length: int
+
+    def message(self, lang: str = "zh") -> str:
+        if self.connected:
+            return ""
+        a, b = self.source.label(lang), self.target.label(lang)
+        if lang == "en":
+            return f"no path between {a} and {b} in the entity graph"
+        return f"图中「{a}」与「{b}」之间没有路径"
+
+
+def _step(p: Prepared, a: str, b: str) -> Step:
+    """The edge to show between neighbours: one pointing forward if any, else the inverse."""
+    forward = sorted(p.entity[a][b]) if p.entity.has_edge(a, b) else []
+    if forward:
+        d = p.entity.edges[a, b, forward[0]]
+        return Step(d["predicate"], d["label_zh"], d["label_en"], True)
+    key = sorted(p.entity[b][a])[0]
+    d = p.entity.edges[b, a, key]
+    inverse = INVERSE_LABELS.get(URIRef(d["predicate"]))
+    if inverse:
+        return Step(d["predicate"], inverse[0], inverse[1], True)
+    return Step(d["predicate"], d["label_zh"], d["label_en"], False)
+
+
+def chain(p: Prepared, nodes: list[str]) -> Chain:
+    steps = [_step(p, a, b) for a, b in itertools.pairwise(nodes)]
+    return Chain([ref(p, n) for n in nodes], steps)
+
+
+def paths(
+    graph: Graph | Prepared, source: str, target: str, max_length: int = 4, limit: int = 20
+) -> PathReport:
+    """How two entities (names or IRIs) are connected, edges followed either way: all
+    shortest paths, and up to `limit` simple paths of at most `max_length` steps."""
+    if not 1 <= max_length <= 8:
+        raise AnalysisError("max length must be between 1 and 8")
+    if limit < 1:
+        raise AnalysisError("limit must be at least 1")
+    p = prepare(graph)
+    a, b = p.resolve(source), p.resolve(target)
+    if a == b:
+        raise AnalysisError("source and target are the same entity / 起点与终点相同")
+    u = undirected(p.entity)
+    if not nx.has_path(u, a, b):
+        return PathReport(ref(p, a), ref(p, b), False, None, [], [], max_length)
+    shortest_nodes = sorted(nx.all_shortest_paths(u, a, b))
+    shortest = [chain(p, ns) for ns in shortest_nodes[:limit]]
+    found = list(
+        itertools.islice(nx.all_simple_paths(u, a, b, cutoff=max_length), MAX_PATHS_EXAMINED)
+    )
+    found.sort(key=lambda ns: (len(ns), [p.entity.nodes[n]["label_zh"] for n in ns], ns))
+    return PathReport(
+        ref(p, a),
+        ref(p, b),
+        True,
+        len(shortest_nodes[0]) - 1,
+        shortest,
+        [chain(p, ns) for ns in found[:limit]],
+        max_length,
+    )
+
+
+# --------------------------------------------------------------------------- ego networks
+
+
+@dataclass(frozen=True)
+class EgoReport(_Serialisable):
+    center: Ref
+    radius: int
+    #: Neighbours by distance: {"1": [...], "2": [...]} (string keys, as JSON has them).
+    rings: dict[str, list[Ref]]
+    links: list[Link]
+
+
+def ego(graph: Graph | Prepared, entity: str, radius: int = 1) -> EgoReport:
+    if not 1 <= radius <= 4:
+        raise AnalysisError("radius must be between 1 and 4")
+    p = prepare(graph)
+    c = p.resolve(entity)
+    dist = nx.single_source_shortest_path_length(undirected(p.entity), c, cutoff=radius)
+    rings: dict[str, list[Ref]] = {}
+    for d in range(1, radius + 1):
+        rings[str(d)] = _sorted_refs(p, [n for n, k in dist.items() if k == d])
+    inside = set(dist)
+    links = [
+        _link(p, a, b, k)
+        for a, b, k in sorted(p.entity.edges(keys=True))
+        if a in inside and b in inside
+    ]
+    return EgoReport(ref(p, c), radius, rings, links)
+
+
+# --------------------------------------------------------------------------- similarity
+
+
+def jaccard(a: set[Any] | frozenset[Any], b: set[Any] | frozenset[Any]) -> float:
+    """|a ∩ b| / |a ∪ b|; two empty sets are not similar (0.0), not undefined."""
+    union = a | b
+    return len(a & b) / len(union) if union else 0.0
+
+
+@dataclass(frozen=True)
+class SimilarPair(_Serialisable):
+    a: Ref
+    b: Ref
+    jaccard: float
+    shared: list[Ref]
+    only_a: int
+    only_b: int
+
+
+def _nested(tree: nx.DiGraph, a: str, b: str) -> bool:
+    return a in tree and b in tree and (nx.has_path(tree, a, b) or nx.has_path(tree, b, a))
+
+
+def industry_profiles(graph: Graph | Prepared) -> dict[str, frozenset[str]]:
+    """Industries of each zone and park: its own, and those of everything placed in it."""
+    p = prepare(graph)
+    tree = containment_tree(p)
+    places = [
+        n for n in p.entity
+        if p.vocab.is_a(URIRef(n), ZG.DevelopmentZone) or p.vocab.is_a(URIRef(n), ZG.Park)
+    ]  # fmt: skip
+    out = {}
+    for place in sorted(places):
+        inside = {place} | (set(nx.descendants(tree, place)) if place in tree else set())
+        out[place] = frozenset(r.iri for r in _industries(p, place, inside))
+    return out
+
+
+def similar(
+    graph: Graph | Prepared,
+    entity: str | None = None,
+    top: int = 10,
+    min_shared: int = 1,
+    include_nested: bool = False,
+) -> list[SimilarPair]:
+    """The most similar pairs of zones and parks by industry (Jaccard), or, given `entity`,
+    the places most similar to it. A zone inherits its parks' industries, so a zone and its
+    own park look alike for no news; such nested pairs are left out unless asked for."""
+    if top < 1:
+        raise AnalysisError("top must be at least 1")
+    p = prepare(graph)
+    profiles = industry_profiles(p)
+    tree = containment_tree(p)
+    pairs: Iterable[tuple[str, str]]
+    if entity is not None:
+        e = p.resolve(entity)
+        if e not in profiles:
+            raise AnalysisError(f"{ref(p, e).label_zh} is not a zone or park / 不是开发区或园区")
+        pairs = ((e, other) for other in profiles if other != e)
+    else:
+        pairs = itertools.combinations(sorted(profiles), 2)
+    found = []
+    for a, b in pairs:
+        shared = profiles[a] & profiles[b]
+        if len(shared) < min_shared or (not include_nested and _nested(tree, a, b)):
+            continue
+        found.append(
+            SimilarPair(
+                ref(p, a), ref(p, b), round(jaccard(profiles[a], profiles[b]), 6),
+                _sorted_refs(p, shared), len(profiles[a] - shared), len(profiles[b] - shared),
+            )
+        )  # fmt: skip
+    found.sort(
+        key=lambda s: (-s.jaccard, -len(s.shared), s.a.label_zh, s.b.label_zh, s.a.iri, s.b.iri)
+    )
+    return found[:top]
+
+
+__all__ = [
+    "AnalysisError", "ClusterReport", "CommunityReport", "EgoReport", "EntityNotFound",
+    "HubReport", "PathReport", "Ref", "SimilarPair", "all_clusters", "betweenness", "chain",
+    "cluster_report", "communities", "ego", "hubs", "hubs_per_zone", "industry_profiles",
+    "jaccard", "louvain", "pagerank", "paths", "similar", "zone_ecosystem",
+]  # fmt: skip

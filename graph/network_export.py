@@ -1,0 +1,153 @@
+"""NetworkX views as files for network tools: GraphML, GEXF (Gephi), node and edge CSV.
+
+Gephi accepts only scalar attribute values and chokes on None, so every attribute is made a
+string, number or boolean here, lists are joined with "; ", and missing values are left out.
+Node labels are the zh labels (Gephi shows `label`); the en labels, classes and predicate IRIs
+travel as attributes. CSV headers follow Gephi's spreadsheet importer (Id/Label, Source/Target).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from typing import Any
+
+import networkx as nx
+from rdflib import Graph
+
+from .errors import ZoneGraphError
+from .views import (
+    Prepared,
+    containment_tree,
+    grouping_subgraph,
+    industry_bipartite,
+    policy_graph,
+    prepare,
+)
+
+FORMATS = ("graphml", "gexf", "nodes.csv", "edges.csv")
+MEDIA_TYPES = {
+    "graphml": "application/graphml+xml",
+    "gexf": "application/gexf+xml",
+    "nodes.csv": "text/csv; charset=utf-8",
+    "edges.csv": "text/csv; charset=utf-8",
+}
+VIEWS: dict[str, Callable[[Prepared], nx.Graph]] = {
+    "entity": lambda p: p.entity,
+    "containment": containment_tree,
+    "industry": industry_bipartite,
+    "policy": policy_graph,
+}
+NODE_COLUMNS = ("iri", "label_zh", "label_en", "class", "class_zh", "class_en", "category")
+EDGE_COLUMNS = ("predicate", "predicate_pname", "label_zh", "label_en")
+
+
+class ExportError(ZoneGraphError):
+    """An unknown export format or view."""
+
+
+def _scalar(value: Any) -> str | int | float | bool | None:
+    if value is None:
+        return None
+    if isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple | set | frozenset):
+        return "; ".join(sorted(str(v) for v in value))
+    return str(value)
+
+
+def gephi_ready(g: nx.Graph) -> nx.Graph:
+    """A copy with scalar attributes only and unique string edge ids for multigraphs."""
+    out = g.__class__()
+    for n, data in g.nodes(data=True):
+        out.add_node(
+            str(n), **{k: v for k, v in ((k, _scalar(v)) for k, v in data.items()) if v is not None}
+        )
+    edges = (
+        g.edges(keys=True, data=True)
+        if g.is_multigraph()
+        else ((a, b, None, d) for a, b, d in g.edges(data=True))
+    )
+    for i, (a, b, key, data) in enumerate(edges):
+        attrs = {k: v for k, v in ((k, _scalar(v)) for k, v in data.items()) if v is not None}
+        attrs["id"] = f"e{i}"
+        if g.is_multigraph():
+            out.add_edge(str(a), str(b), key=str(key), **attrs)
+        else:
+            out.add_edge(str(a), str(b), **attrs)
+    return out
+
+
+def to_graphml(g: nx.Graph) -> bytes:
+    buf = io.BytesIO()
+    nx.write_graphml(gephi_ready(g), buf, encoding="utf-8", named_key_ids=True)
+    return buf.getvalue()
+
+
+def to_gexf(g: nx.Graph) -> bytes:
+    buf = io.BytesIO()
+    nx.write_gexf(gephi_ready(g), buf, encoding="utf-8", version="1.2draft")
+    return buf.getvalue()
+
+
+def nodes_csv(g: nx.Graph) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["Id", "Label", *NODE_COLUMNS])
+    for n, d in g.nodes(data=True):
+        w.writerow([n, d.get("label", n), *(_scalar(d.get(c)) or "" for c in NODE_COLUMNS)])
+    return buf.getvalue().encode("utf-8")
+
+
+def edges_csv(g: nx.Graph) -> bytes:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["Source", "Target", "Type", "Id", "Label", *EDGE_COLUMNS])
+    kind = "Directed" if g.is_directed() else "Undirected"
+    for i, (a, b, d) in enumerate(g.edges(data=True)):
+        row = [
+            a,
+            b,
+            kind,
+            f"e{i}",
+            d.get("label", ""),
+            *(_scalar(d.get(c)) or "" for c in EDGE_COLUMNS),
+        ]
+        w.writerow(row)
+    return buf.getvalue().encode("utf-8")
+
+
+WRITERS: dict[str, Callable[[nx.Graph], bytes]] = {
+    "graphml": to_graphml,
+    "gexf": to_gexf,
+    "nodes.csv": nodes_csv,
+    "edges.csv": edges_csv,
+}
+
+
+def view_graph(
+    graph: Graph | Prepared, view: str = "entity", grouping: str | None = None
+) -> nx.Graph:
+    """The NetworkX view to export: entity, containment, industry, policy, or one grouping."""
+    p = prepare(graph)
+    if grouping is not None:
+        return grouping_subgraph(p, p.resolve(grouping))
+    if view not in VIEWS:
+        raise ExportError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
+    return VIEWS[view](p)
+
+
+def export_network(source: object, fmt: str, view: str = "entity") -> bytes:
+    """For `zonegraph export`: any graph source (store, backend, Graph); `nodes-csv` and
+    `nodes.csv` are both accepted."""
+    return export(prepare(source), fmt.replace("-csv", ".csv"), view)
+
+
+def export(
+    graph: Graph | Prepared, fmt: str, view: str = "entity", grouping: str | None = None
+) -> bytes:
+    """One view of the graph in one format (see FORMATS), as bytes ready to write or send."""
+    if fmt not in WRITERS:
+        raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    return WRITERS[fmt](view_graph(graph, view, grouping))
