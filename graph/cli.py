@@ -23,7 +23,9 @@ from .errors import ZoneGraphError
 P = ParamSpec("P")
 R = TypeVar("R")
 
-DEFAULT_DATA_DIR = Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "zonegraph"
+DEFAULT_DATA_DIR = (
+    Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "zonegraph"
+)
 
 
 class InputError(click.ClickException):
@@ -77,12 +79,16 @@ def open_store(data_dir: Path, quiet: bool = False) -> ox.Store:
     if release is not None:
         return open_read_only(release)
     if not quiet:
-        click.echo(f"note: no build published in {data_dir}; compiling the sources in memory", err=True)
+        click.echo(
+            f"note: no build published in {data_dir}; compiling the sources in memory", err=True
+        )
     return load_store(nquads_bytes(build().dataset))
 
 
 @cli.command("build")
-@click.option("--skip-validation", is_flag=True, help="Publish without SHACL validation (not advised).")
+@click.option(
+    "--skip-validation", is_flag=True, help="Publish without SHACL validation (not advised)."
+)
 @click.option(
     "--sources",
     type=click.Path(file_okay=False, exists=True, path_type=Path),
@@ -116,7 +122,9 @@ def build_cmd(ctx: click.Context, skip_validation: bool, sources: Path | None) -
     release = publish(result.dataset, _data_dir(ctx), meta)
     st = stats.compute(open_read_only_release(release))
     meta["stats"] = st.to_dict()
-    (release.path / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8")
+    (release.path / "meta.json").write_text(
+        json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
+    )
     click.echo(
         f"published {st.triples} triples ({st.facts} facts, {st.entities} entities, "
         f"{st.quotes} quotes) to {release.path} in {time.monotonic() - started:.1f}s "
@@ -132,7 +140,9 @@ def open_read_only_release(release: Any) -> ox.Store:
 
 @cli.command()
 @click.argument("files", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--ontology", "lint", is_flag=True, help="Lint the ontology itself (labels, definitions).")
+@click.option(
+    "--ontology", "lint", is_flag=True, help="Lint the ontology itself (labels, definitions)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 @reports_errors
@@ -153,7 +163,9 @@ def validate(ctx: click.Context, files: tuple[Path, ...], lint: bool, as_json: b
         report = v.validate_extra(list(files))
     else:
         report = v.validate_build(build())
-    click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.text())
+    click.echo(
+        json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.text()
+    )
     ctx.exit(0 if report.conforms else 1)
 
 
@@ -162,8 +174,12 @@ QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "nt", "rdfxml"]
 
 @cli.command()
 @click.argument("text", required=False)
-@click.option("-f", "--file", "file", type=click.Path(path_type=Path), help="Read the query from FILE.")
-@click.option("--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True)
+@click.option(
+    "-f", "--file", "file", type=click.Path(path_type=Path), help="Read the query from FILE."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True
+)
 @click.pass_context
 @reports_errors
 def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> None:
@@ -184,7 +200,9 @@ def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> 
         if fmt in ("turtle", "nt", "rdfxml") and not isinstance(results, ox.QueryTriples):
             raise InputError(f"--format {fmt} needs a CONSTRUCT or DESCRIBE query")
         if fmt not in ("turtle", "nt", "rdfxml") and isinstance(results, ox.QueryTriples):
-            raise InputError(f"--format {fmt} needs a SELECT or ASK query; use turtle, nt or rdfxml")
+            raise InputError(
+                f"--format {fmt} needs a SELECT or ASK query; use turtle, nt or rdfxml"
+            )
         sys.stdout.buffer.write(q.serialize(results, fmt))
         sys.stdout.buffer.flush()
 
@@ -195,7 +213,12 @@ NETWORK_FORMATS = ["graphml", "gexf", "nodes-csv", "edges-csv"]
 
 @cli.command()
 @click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS + NETWORK_FORMATS))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write to FILE (atomically).")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to FILE (atomically).",
+)
 @click.option(
     "--graph",
     "graph_name",
@@ -235,7 +258,9 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     from . import stats
 
     st = stats.compute(open_store(_data_dir(ctx)))
-    click.echo(json.dumps(st.to_dict(), ensure_ascii=False, indent=2) if as_json else stats.render(st))
+    click.echo(
+        json.dumps(st.to_dict(), ensure_ascii=False, indent=2) if as_json else stats.render(st)
+    )
 
 
 @cli.command()

@@ -52,5 +52,7 @@ def serve(
         ctx.exit(0 if response.status_code < 400 else 1)
     from waitress import serve as waitress_serve
 
-    click.echo(f"ZoneGraph serving on http://{host}:{port}/ (data: {Path(ctx.obj['data_dir'])})", err=True)
+    click.echo(
+        f"ZoneGraph serving on http://{host}:{port}/ (data: {Path(ctx.obj['data_dir'])})", err=True
+    )
     waitress_serve(app, host=host, port=port, threads=threads, ident="zonegraph")

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from .errors import ZoneGraphError
 from .namespaces import PREFIXES
+from .query import as_bytes
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,18 @@ def dump(store: ox.Store, fmt: str, graph: str | None = None) -> bytes:
         if spec.quads:
             source = ox.Store()
             source.extend(store.quads_for_pattern(None, None, None, node))
-            return bytes(source.dump(format=spec.rdf_format, prefixes=prefixes))
-        return bytes(store.dump(format=spec.rdf_format, from_graph=node, prefixes=prefixes))
+            return as_bytes(source.dump(format=spec.rdf_format, prefixes=prefixes))
+        return as_bytes(store.dump(format=spec.rdf_format, from_graph=node, prefixes=prefixes))
     if spec.quads:
-        return bytes(store.dump(format=spec.rdf_format, prefixes=prefixes))
+        return as_bytes(store.dump(format=spec.rdf_format, prefixes=prefixes))
     union = ox.Store()
     union.extend(
         ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
         for q in store.quads_for_pattern(None, None, None)
     )
-    return bytes(union.dump(format=spec.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes))
+    return as_bytes(
+        union.dump(format=spec.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
+    )
 
 
 def write_atomic(path: Path, data: bytes) -> None:

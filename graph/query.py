@@ -58,15 +58,27 @@ def execute(
         raise QueryError(f"query failed: {exc}") from None
 
 
+def as_bytes(output: bytes | None) -> bytes:
+    """Oxigraph returns bytes when no output file is given; the stubs allow None."""
+    if output is None:
+        raise QueryError("the serialiser produced no output")
+    return output
+
+
 def serialize(results: Results, fmt: str) -> bytes:
-    """Results as bytes in a named format: json/xml/csv/tsv for solutions, turtle/nt/rdfxml for graphs."""
+    """Results as bytes: json/xml/csv/tsv for solutions, turtle/nt/rdfxml for graphs."""
     if isinstance(results, ox.QueryTriples):
         if fmt not in GRAPH_FORMATS:
-            raise QueryError(f"format {fmt!r} does not fit a graph result; use one of {sorted(GRAPH_FORMATS)}")
-        return bytes(results.serialize(format=GRAPH_FORMATS[fmt]))
+            raise QueryError(
+                f"format {fmt!r} does not fit a graph result; use one of {sorted(GRAPH_FORMATS)}"
+            )
+        return as_bytes(results.serialize(format=GRAPH_FORMATS[fmt]))
     if fmt not in SOLUTION_FORMATS:
-        raise QueryError(f"format {fmt!r} does not fit a SELECT/ASK result; use one of {sorted(SOLUTION_FORMATS)}")
-    return bytes(results.serialize(format=SOLUTION_FORMATS[fmt]))
+        raise QueryError(
+            f"format {fmt!r} does not fit a SELECT/ASK result; "
+            f"use one of {sorted(SOLUTION_FORMATS)}"
+        )
+    return as_bytes(results.serialize(format=SOLUTION_FORMATS[fmt]))
 
 
 def shorten(term: object) -> str:
@@ -76,7 +88,7 @@ def shorten(term: object) -> str:
         best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
         if best is not None:
             prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-            return f"{prefix}:{iri[len(best):]}"
+            return f"{prefix}:{iri[len(best) :]}"
         return f"<{iri}>"
     if isinstance(term, ox.Literal):
         return f"{term.value}@{term.language}" if term.language else term.value

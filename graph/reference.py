@@ -57,8 +57,16 @@ def divisions(folder: Path) -> Graph:
             if parent_col:
                 g.add((node, ZG.parentDivision, division_iri(row[parent_col])))
     g.add((DIVISION_DATASET, RDFS.label, Literal("统计用区划代码(2023)", lang="zh")))
-    g.add((DIVISION_DATASET, RDFS.label, Literal("NBS statistical division codes (2023)", lang="en")))
-    g.add((DIVISION_DATASET, PROV.wasDerivedFrom, Literal("modood/Administrative-divisions-of-China dist/ (WTFPL)")))
+    g.add(
+        (DIVISION_DATASET, RDFS.label, Literal("NBS statistical division codes (2023)", lang="en"))
+    )
+    g.add(
+        (
+            DIVISION_DATASET,
+            PROV.wasDerivedFrom,
+            Literal("modood/Administrative-divisions-of-China dist/ (WTFPL)"),
+        )
+    )
     return g
 
 
@@ -67,7 +75,16 @@ def industries(folder: Path) -> Graph:
     g = Graph()
     g.add((GBT_SCHEME, RDF.type, SKOS.ConceptScheme))
     g.add((GBT_SCHEME, SKOS.prefLabel, Literal("国民经济行业分类(GB/T 4754-2017)", lang="zh")))
-    g.add((GBT_SCHEME, SKOS.prefLabel, Literal("Industrial classification for national economic activities (GB/T 4754-2017)", lang="en")))
+    g.add(
+        (
+            GBT_SCHEME,
+            SKOS.prefLabel,
+            Literal(
+                "Industrial classification for national economic activities (GB/T 4754-2017)",
+                lang="en",
+            ),
+        )
+    )
     g.add((GBT_SCHEME, DCTERMS.source, GBT_DATASET))
     for row in _rows(folder / "gbt4754_2017_industry_classification.csv"):
         level = int(row["level"])

@@ -94,9 +94,7 @@ def _walk(node: object, found: list[tuple[str, object]]) -> None:
         _walk(child, found)
 
 
-def check_query(
-    text: str, allow: Collection[str] = (), local_graphs: Collection[str] = ()
-) -> None:
+def check_query(text: str, allow: Collection[str] = (), local_graphs: Collection[str] = ()) -> None:
     """Raise QueryRefused unless every remote IRI the query names is allow-listed.
 
     FROM / FROM NAMED naming a graph of the local store selects it and fetches nothing, so

@@ -96,7 +96,9 @@ def _syntax_error_line(exc: Exception) -> tuple[int | None, str]:
     return (int(match.group(1)) if match else None), f"syntax error: {msg}"
 
 
-def compile_fact_files(files: list[Path], documents: dict[URIRef, Document], root: Path) -> Compiled:
+def compile_fact_files(
+    files: list[Path], documents: dict[URIRef, Document], root: Path
+) -> Compiled:
     """Compile TriG fact files; `root` makes the recorded file names relative and readable."""
     out = Compiled()
     default_doc = next(iter(documents.values())) if len(documents) == 1 else None
@@ -130,7 +132,9 @@ def _compile_one(
             raise SourceError(rel, f"graph {qname.n3()} is not named in the quote: namespace", line)
         exacts = list(g.objects(qname, OA.exact))
         if len(exacts) != 1:
-            raise SourceError(rel, f"quote:{local} needs exactly one oa:exact (has {len(exacts)})", line)
+            raise SourceError(
+                rel, f"quote:{local} needs exactly one oa:exact (has {len(exacts)})", line
+            )
         exact = str(exacts[0])
         doc_iri = g.value(qname, ZG.inDocument)
         doc = documents.get(doc_iri) if isinstance(doc_iri, URIRef) else default_doc
@@ -138,7 +142,9 @@ def _compile_one(
             raise SourceError(rel, f"quote:{local}: unknown or missing zg:inDocument", line)
         start = doc.text.find(exact)
         if start < 0:
-            raise SourceError(rel, f"quote:{local}: oa:exact does not occur in {doc.path.name}", line)
+            raise SourceError(
+                rel, f"quote:{local}: oa:exact does not occur in {doc.path.name}", line
+            )
         if (qname, RDF.type, ZG.SourceQuote) in out.provenance:
             raise SourceError(rel, f"quote:{local} is defined twice", line)
         end = start + len(exact)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .namespaces import DATA_GRAPH, NAMED_GRAPHS, PROVENANCE_GRAPH, PREFIXES
+from .namespaces import DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANCE_GRAPH
 from .query import shorten
 
 _CLASS_COUNTS = """

@@ -64,19 +64,43 @@ def _optional_str(value: Any) -> str | None:
 
 
 SETTINGS: dict[str, Setting] = {
-    "ZONEGRAPH_DATA_DIR": Setting(None, _path, "Data directory written by `zonegraph build`; None: the CLI default."),
-    "ZONEGRAPH_STORE": Setting("embedded", _choice("embedded", "memory", "remote"), "Backend: embedded Oxigraph on disk, memory (compiled at start-up), or a remote SPARQL engine."),
-    "ZONEGRAPH_REMOTE_QUERY_URL": Setting(None, _optional_str, "Query endpoint of the remote engine."),
-    "ZONEGRAPH_REMOTE_UPDATE_URL": Setting(None, _optional_str, "Update endpoint of the remote engine."),
-    "ZONEGRAPH_REMOTE_GSP_URL": Setting(None, _optional_str, "Graph Store Protocol endpoint of the remote engine."),
-    "ZONEGRAPH_QUERY_TIMEOUT": Setting(10.0, _positive, "Seconds a query may run before it is stopped."),
-    "ZONEGRAPH_QUERY_WORKERS": Setting(2, _count, "Query worker processes (each can be killed on timeout)."),
-    "ZONEGRAPH_MAX_RESULT_ROWS": Setting(10000, _count, "Rows (or triples) a result may hold before it is truncated."),
+    "ZONEGRAPH_DATA_DIR": Setting(
+        None, _path, "Data directory written by `zonegraph build`; None: the CLI default."
+    ),
+    "ZONEGRAPH_STORE": Setting(
+        "embedded",
+        _choice("embedded", "memory", "remote"),
+        "Backend: embedded Oxigraph on disk, memory (compiled at start-up), or remote.",
+    ),
+    "ZONEGRAPH_REMOTE_QUERY_URL": Setting(
+        None, _optional_str, "Query endpoint of the remote engine."
+    ),
+    "ZONEGRAPH_REMOTE_UPDATE_URL": Setting(
+        None, _optional_str, "Update endpoint of the remote engine."
+    ),
+    "ZONEGRAPH_REMOTE_GSP_URL": Setting(
+        None, _optional_str, "Graph Store Protocol endpoint of the remote engine."
+    ),
+    "ZONEGRAPH_QUERY_TIMEOUT": Setting(
+        10.0, _positive, "Seconds a query may run before it is stopped."
+    ),
+    "ZONEGRAPH_QUERY_WORKERS": Setting(
+        2, _count, "Query worker processes (each can be killed on timeout)."
+    ),
+    "ZONEGRAPH_MAX_RESULT_ROWS": Setting(
+        10000, _count, "Rows (or triples) a result may hold before it is truncated."
+    ),
     "ZONEGRAPH_MAX_REQUEST_BYTES": Setting(1_000_000, _count, "Largest request body accepted."),
-    "ZONEGRAPH_UPDATE_TOKEN": Setting(None, _optional_str, "Bearer token that enables SPARQL Update at /update; unset: read-only."),
-    "ZONEGRAPH_ALLOW_REMOTE": Setting((), _str_list, "IRI prefixes that SERVICE, LOAD and FROM may fetch; empty: none."),
+    "ZONEGRAPH_UPDATE_TOKEN": Setting(
+        None, _optional_str, "Bearer token that enables SPARQL Update at /update; unset: read-only."
+    ),
+    "ZONEGRAPH_ALLOW_REMOTE": Setting(
+        (), _str_list, "IRI prefixes that SERVICE, LOAD and FROM may fetch; empty: none."
+    ),
     "ZONEGRAPH_CORS_ORIGINS": Setting("*", str, "Origins allowed to query from browsers."),
-    "ZONEGRAPH_PUBLIC_BASE": Setting(None, _optional_str, "Public URL the data namespace is served at; None: the request's host."),
+    "ZONEGRAPH_PUBLIC_BASE": Setting(
+        None, _optional_str, "Public URL the data namespace is served at; None: the request's host."
+    ),
 }
 
 

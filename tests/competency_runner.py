@@ -86,7 +86,9 @@ def parse_results(body: bytes | str, header: Row) -> list[Row]:
 
 def check(question: Question, run: Runner) -> None:
     """Assert that `run` answers the question as expected; the message shows both sides."""
-    actual = [tuple(normal(c) for c in r) for r in parse_results(run(question.query), question.header)]
+    actual = [
+        tuple(normal(c) for c in r) for r in parse_results(run(question.query), question.header)
+    ]
     expected = [tuple(normal(c) for c in r) for r in question.rows]
     if question.ordered:
         ok = actual == expected
@@ -94,6 +96,8 @@ def check(question: Question, run: Runner) -> None:
         ok = Counter(actual) == Counter(expected)
     assert ok, (
         f"{question.name}: {question.title}\n"
-        f"expected ({len(expected)}):\n  " + "\n  ".join(map(str, expected)) +
-        f"\nactual ({len(actual)}):\n  " + "\n  ".join(map(str, actual))
+        f"expected ({len(expected)}):\n  "
+        + "\n  ".join(map(str, expected))
+        + f"\nactual ({len(actual)}):\n  "
+        + "\n  ".join(map(str, actual))
     )

@@ -5,9 +5,8 @@ from __future__ import annotations
 import csv
 import io
 import json
-from pathlib import Path
-
 import shutil
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
@@ -72,7 +71,11 @@ def test_query_from_file(data_dir: Path, tmp_path: Path) -> None:
 
 def test_construct_as_turtle(data_dir: Path) -> None:
     result = run(
-        data_dir, "query", "CONSTRUCT { ?s ?p ?o } WHERE { ?s a zg:Observation ; ?p ?o }", "--format", "turtle"
+        data_dir,
+        "query",
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s a zg:Observation ; ?p ?o }",
+        "--format",
+        "turtle",
     )
     g = Graph().parse(data=result.output, format="turtle")
     assert len(g) > 10
@@ -88,7 +91,9 @@ def test_missing_query_file(data_dir: Path) -> None:
 
 
 def test_service_is_refused(data_dir: Path) -> None:
-    result = run(data_dir, "query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }")
+    result = run(
+        data_dir, "query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+    )
     assert_one_line_error(result, "SERVICE", "refused")
 
 
@@ -100,7 +105,14 @@ def test_unknown_export_format() -> None:
 
 @pytest.mark.parametrize(
     ("fmt", "parser"),
-    [("turtle", "turtle"), ("nt", "nt"), ("rdfxml", "xml"), ("nquads", "nquads"), ("trig", "trig"), ("jsonld", "json-ld")],
+    [
+        ("turtle", "turtle"),
+        ("nt", "nt"),
+        ("rdfxml", "xml"),
+        ("nquads", "nquads"),
+        ("trig", "trig"),
+        ("jsonld", "json-ld"),
+    ],
 )
 def test_export_formats_parse_back(data_dir: Path, tmp_path: Path, fmt: str, parser: str) -> None:
     out = tmp_path / f"dump.{fmt}"
@@ -120,7 +132,9 @@ def test_export_formats_parse_back(data_dir: Path, tmp_path: Path, fmt: str, par
 
 def test_export_to_missing_directory_leaves_nothing(data_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "nope" / "dump.ttl"
-    assert_one_line_error(run(data_dir, "export", "--format", "turtle", "-o", str(target)), "does not exist")
+    assert_one_line_error(
+        run(data_dir, "export", "--format", "turtle", "-o", str(target)), "does not exist"
+    )
     assert not target.parent.exists()
 
 
@@ -147,14 +161,19 @@ def test_validate_shipped_graph_conforms() -> None:
 
 def test_validate_broken_turtle_names_file_and_line(tmp_path: Path) -> None:
     bad = tmp_path / "bad.ttl"
-    bad.write_text("@prefix zg: <https://w3id.org/zonegraph/ontology#> .\n\nzg:a zg:b \"unterminated .\n", encoding="utf-8")
+    bad.write_text(
+        '@prefix zg: <https://w3id.org/zonegraph/ontology#> .\n\nzg:a zg:b "unterminated .\n',
+        encoding="utf-8",
+    )
     result = CliRunner().invoke(cli, ["validate", str(bad)])
     assert_one_line_error(result, str(bad))
     assert ":3" in result.output or ":2" in result.output
 
 
 def test_validate_missing_file() -> None:
-    assert_one_line_error(CliRunner().invoke(cli, ["validate", "/nonexistent/x.ttl"]), "/nonexistent/x.ttl")
+    assert_one_line_error(
+        CliRunner().invoke(cli, ["validate", "/nonexistent/x.ttl"]), "/nonexistent/x.ttl"
+    )
 
 
 def test_validate_nonconforming_file_exits_1(tmp_path: Path) -> None:
@@ -180,7 +199,8 @@ def test_build_refuses_nonconforming_data_and_keeps_release(data_dir: Path, tmp_
         "@prefix oa: <http://www.w3.org/ns/oa#> .\n"
         "@prefix zone: <https://w3id.org/zonegraph/id/zone/> .\n"
         "@prefix quote: <https://w3id.org/zonegraph/id/quote/> .\n"
-        'quote:bad-01 { quote:bad-01 oa:exact "拉萨高新区" . zone:unlabelled a zg:HighTechZone . }\n',
+        'quote:bad-01 { quote:bad-01 oa:exact "拉萨高新区" .\n'
+        "  zone:unlabelled a zg:HighTechZone . }\n",
         encoding="utf-8",
     )
     result = run(data_dir, "build", "--sources", str(sources))
@@ -198,7 +218,9 @@ def test_build_with_a_quote_not_in_the_article(data_dir: Path, tmp_path: Path) -
         'quote:bad-01 { quote:bad-01 oa:exact "这句话不在原文中" . }\n',
         encoding="utf-8",
     )
-    assert_one_line_error(run(data_dir, "build", "--sources", str(sources)), "99-bad.trig:4", "does not occur")
+    assert_one_line_error(
+        run(data_dir, "build", "--sources", str(sources)), "99-bad.trig:4", "does not occur"
+    )
 
 
 def test_docs_command(tmp_path: Path) -> None:

@@ -44,7 +44,9 @@ def test_unknown_term_fails_fast() -> None:
 def test_every_term_is_labelled_bilingually_and_defined(ontology: Graph) -> None:
     for name in declared_terms(ontology):
         term = URIRef(ZG_NS + name)
-        labels = list(ontology.objects(term, RDFS.label)) + list(ontology.objects(term, SKOS.prefLabel))
+        labels = list(ontology.objects(term, RDFS.label)) + list(
+            ontology.objects(term, SKOS.prefLabel)
+        )
         langs = {getattr(label, "language", None) for label in labels}
         assert {"zh", "en"} <= langs, f"zg:{name} lacks a zh or en label"
         assert ontology.value(term, SKOS.definition) is not None, f"zg:{name} has no definition"
