@@ -1,113 +1,315 @@
-"""Embedded backend: queries evaluated by Oxigraph.
+"""Embedded backend: Oxigraph in a pool of worker processes that can be killed.
 
-FIRST VERSION (in-process, no time limit). To be replaced by a pool of killable worker
-processes so that a runaway query can really be stopped (pyoxigraph cannot cancel a query).
+pyoxigraph cannot cancel a query (PERFORMANCE.md), so a time limit that really stops one needs
+process isolation: each query goes to an idle worker process; if no answer comes within the
+limit the worker is killed, a fresh one is started in the background, and the caller gets
+QueryTimeout. Workers are fresh interpreters (`python -m graph.worker`, as multiprocessing's
+'spawn' does, but without re-importing the caller's main script): nothing of the threaded
+server is forked, and a script that opens a backend needs no `if __name__ == "__main__"`.
+Each talks to the pool over a socket pair wrapped in a multiprocessing Connection.
+
+Each worker opens the published release read-only (RocksDB allows many readers), or, when the
+backend accepts updates or was given N-Quads, holds its own in-memory copy. Updates are an
+in-memory overlay: an accepted update is appended to a log that every worker replays, in
+order, before its next request (a replacement worker replays all of it), so later queries on
+any worker see it. The log lives as long as the process: restarting the service or publishing
+a new build starts again from the curated release, which stays the source of truth.
+
+The safety check (SERVICE/LOAD/FROM allow-list) runs here in the parent before anything is
+sent to a worker, so a refused query costs no worker time and never reaches Oxigraph.
 """
 
 from __future__ import annotations
 
+import atexit
+import os
+import queue
+import socket
+import subprocess
+import sys
+import threading
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
-import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from .backend import QueryRequest, QueryResponse
-from .errors import QueryError
-from .query import execute
-from .store import current_release, load_store, open_read_only
+from .errors import QueryError, QueryTimeout, StoreError
+from .namespaces import PREFIXES
+from .safety import check_query, syntax_error
+from .store import current_release
 
-SOLUTION_TYPES = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_TYPES = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+_LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
 
 
-def to_rdflib(term: object) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if isinstance(term, ox.Literal):
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        return Literal(term.value, datatype=URIRef(term.datatype.value))
-    raise TypeError(f"unsupported term {term!r}")
+class NotAcceptable(QueryError):
+    """No requested format fits the kind of result the query produced."""
+
+
+@dataclass
+class _Worker:
+    process: subprocess.Popen[bytes]
+    conn: Connection
+    applied: int = 0  # how many logged updates this worker has replayed
+
+
+@dataclass
+class _Pool:
+    source: tuple[str, Any]
+    size: int
+    idle: queue.Queue[_Worker] = field(default_factory=queue.Queue)
+    procs: dict[int, _Worker] = field(default_factory=dict)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    closed: bool = False
+
+
+def _to_rdflib(term: tuple[str, ...]) -> Node:
+    kind = term[0]
+    if kind == "uri":
+        return URIRef(term[1])
+    if kind == "bnode":
+        return BNode(term[1])
+    value, lang, datatype = term[1], term[2], term[3]
+    if lang:
+        return Literal(value, lang=lang)
+    return Literal(value, datatype=URIRef(datatype) if datatype else None)
 
 
 class EmbeddedBackend:
-    """Oxigraph in this process."""
+    """Oxigraph in `workers` killable processes, with a per-query time limit and a row cap."""
 
-    def __init__(self, store: ox.Store, allow: tuple[str, ...] = ()) -> None:
-        self.store = store
+    def __init__(
+        self,
+        source: tuple[str, Any],
+        allow: tuple[str, ...] = (),
+        *,
+        workers: int = 2,
+        timeout: float = 10.0,
+        max_rows: int | None = None,
+        updatable: bool = False,
+    ) -> None:
         self.allow = allow
+        self.timeout = timeout
+        self.max_rows = max_rows
+        self.updatable = updatable
+        self._log: list[str] = []
+        self._update_lock = threading.Lock()
+        self._graphs: list[str] | None = None
+        self._pool = _Pool(source, workers)
+        started = [self._start() for _ in range(workers)]
+        try:
+            for w in started:
+                self._ready(w)
+        except BaseException:
+            self.close()
+            raise
+        for w in started:
+            self._pool.idle.put(w)
+        _LIVE.add(self)
 
     @classmethod
-    def open(cls, data_dir: Path, allow: tuple[str, ...] = ()) -> EmbeddedBackend:
+    def open(
+        cls, data_dir: Path, allow: tuple[str, ...] = (), **options: Any
+    ) -> EmbeddedBackend:
+        """Serve the release published in `data_dir` (read-only unless `updatable=True`)."""
         release = current_release(data_dir)
         if release is None:
-            from .errors import StoreError
-
             raise StoreError(f"no published build in {data_dir}: run `zonegraph build` first")
-        return cls(open_read_only(release), allow)
+        if options.get("updatable"):
+            source: tuple[str, Any] = ("nquads-file", str(release.nquads_path))
+        else:
+            source = ("read-only", str(release.store_path))
+        return cls(source, allow, **options)
 
     @classmethod
-    def from_nquads(cls, data: bytes, allow: tuple[str, ...] = ()) -> EmbeddedBackend:
-        return cls(load_store(data), allow)
+    def from_nquads(
+        cls, data: bytes, allow: tuple[str, ...] = (), **options: Any
+    ) -> EmbeddedBackend:
+        """Serve N-Quads held in memory by each worker (tests, `ZONEGRAPH_STORE=memory`)."""
+        return cls(("nquads", data), allow, **options)
 
-    def _execute(self, req: QueryRequest) -> ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples:
-        return execute(
-            self.store,
-            req.text,
-            allow=self.allow,
-            default_graphs=list(req.default_graphs) if req.default_graphs else None,
-            named_graphs=list(req.named_graphs) if req.named_graphs else None,
-        )
+    # --- the worker pool -------------------------------------------------------------------
+
+    def _start(self) -> _Worker:
+        ours, theirs = socket.socketpair()
+        env = dict(os.environ)
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
+        try:
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "graph.worker", str(theirs.fileno())],
+                pass_fds=[theirs.fileno()],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                env=env,
+            )
+        finally:
+            theirs.close()
+        conn = Connection(ours.detach())
+        w = _Worker(proc, conn)
+        with self._pool.lock:
+            self._pool.procs[proc.pid] = w
+        conn.send(self._pool.source)
+        return w
+
+    def _ready(self, w: _Worker) -> None:
+        """Wait for a new worker to open its store; StoreError if it cannot."""
+        try:
+            status = w.conn.recv()
+        except (EOFError, OSError):
+            status = ("error", "store", "worker exited while opening the store")
+        if status[0] != "ok":
+            self._kill(w)
+            raise StoreError(f"query worker cannot open the store: {status[2]}")
+
+    def _kill(self, w: _Worker) -> None:
+        w.process.kill()
+        w.process.wait()
+        w.conn.close()
+        with self._pool.lock:
+            self._pool.procs.pop(w.process.pid, None)
+
+    def _replace(self) -> None:
+        """Start a worker in the background to take the place of one that was killed."""
+
+        def start() -> None:
+            if self._pool.closed:
+                return
+            try:
+                w = self._start()
+                self._ready(w)
+            except StoreError:
+                return
+            if self._pool.closed:
+                self._kill(w)
+            else:
+                self._pool.idle.put(w)
+
+        threading.Thread(target=start, name="zonegraph-respawn", daemon=True).start()
+
+    def _call(self, msg: dict[str, Any], timeout: float | None) -> Any:
+        """Send one request to an idle worker and wait at most `timeout` seconds for it."""
+        if self._pool.closed:
+            raise StoreError("the query backend is closed")
+        limit = self.timeout if timeout is None else timeout
+        try:
+            w = self._pool.idle.get(timeout=limit)
+        except queue.Empty:
+            raise QueryTimeout(
+                f"all query workers stayed busy for {limit:g} s; try again later (服务繁忙)"
+            ) from None
+        log = self._log
+        msg = {**msg, "prefixes": PREFIXES, "updates": log[w.applied :]}
+        try:
+            w.conn.send(msg)
+            answered = w.conn.poll(limit)
+            reply = w.conn.recv() if answered else None
+        except (EOFError, OSError, BrokenPipeError):
+            self._kill(w)
+            self._replace()
+            raise StoreError("a query worker stopped unexpectedly") from None
+        if reply is None:
+            self._kill(w)
+            self._replace()
+            raise QueryTimeout(
+                f"query stopped after the {limit:g} s time limit (查询超时); "
+                "narrow it down, add a LIMIT, or avoid cross joins"
+            )
+        if reply[0] == "ok" and msg["op"] == "update":
+            log.append(msg["text"])  # callers hold the update lock: the log order is kept
+        w.applied = len(log)
+        self._pool.idle.put(w)
+        if reply[0] == "ok":
+            return reply[1]
+        _, kind, message = reply
+        if kind == "syntax":
+            raise syntax_error(SyntaxError(message))
+        if kind == "query":
+            raise QueryError(f"query failed: {message}")
+        raise StoreError(message)
+
+    def worker_pids(self) -> list[int]:
+        """Process ids of the live workers (for monitoring and tests)."""
+        with self._pool.lock:
+            return sorted(self._pool.procs)
+
+    def busy(self) -> int:
+        """How many workers are evaluating a request right now."""
+        with self._pool.lock:
+            return len(self._pool.procs) - self._pool.idle.qsize()
+
+    # --- the Backend protocol --------------------------------------------------------------
+
+    def _checked(self, text: str) -> bool:
+        """Apply the allow-list; True when the query names its own dataset (FROM …)."""
+        targets = check_query(text, allow=self.allow, local_graphs=set(self.named_graphs()))
+        return any(keyword.startswith("FROM") for keyword, _ in targets)
 
     def run(self, request: QueryRequest) -> QueryResponse:
-        results = self._execute(request)
-        if isinstance(results, ox.QueryTriples):
-            fmt = GRAPH_TYPES.get(request.graph_format)
-            if fmt is None:
-                raise QueryError(f"unsupported graph format {request.graph_format}")
-            return QueryResponse("graph", request.graph_format, bytes(results.serialize(format=fmt)))
-        sfmt = SOLUTION_TYPES.get(request.solutions_format)
-        if sfmt is None:
-            raise QueryError(f"unsupported results format {request.solutions_format}")
-        kind = "boolean" if isinstance(results, ox.QueryBoolean) else "solutions"
-        return QueryResponse(kind, request.solutions_format, bytes(results.serialize(format=sfmt)))
+        query_dataset = self._checked(request.text)
+        cap = request.max_rows if request.max_rows is not None else self.max_rows
+        reply = self._call(
+            {
+                "op": "run",
+                "text": request.text,
+                "solutions_format": request.solutions_format,
+                "graph_format": request.graph_format,
+                "default_graphs": _listed(request.default_graphs),
+                "named_graphs": _listed(request.named_graphs),
+                "query_dataset": query_dataset,
+                "max_rows": cap,
+            },
+            request.timeout,
+        )
+        if reply[0] == "not-acceptable":
+            raise NotAcceptable(f"no acceptable format for a {reply[1]} result")
+        kind, media_type, body, truncated, rows = reply
+        return QueryResponse(kind, media_type, body, truncated, rows)
 
     def select(self, text: str, timeout: float | None = None) -> list[dict[str, Node]]:
-        results = self._execute(QueryRequest(text))
-        if not isinstance(results, ox.QuerySolutions):
-            raise QueryError("select() needs a SELECT query")
-        names = [v.value for v in results.variables]
-        return [
-            {n: to_rdflib(sol[n]) for n in names if sol[n] is not None} for sol in results
-        ]
+        query_dataset = self._checked(text)
+        rows = self._call({"op": "select", "text": text, "query_dataset": query_dataset}, timeout)
+        return [{name: _to_rdflib(term) for name, term in row.items()} for row in rows]
 
     def construct(self, text: str, timeout: float | None = None) -> Graph:
-        results = self._execute(QueryRequest(text))
-        if not isinstance(results, ox.QueryTriples):
-            raise QueryError("construct() needs a CONSTRUCT or DESCRIBE query")
-        g = Graph()
-        for t in results:
-            g.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))
-        return g
+        query_dataset = self._checked(text)
+        data = self._call({"op": "construct", "text": text, "query_dataset": query_dataset}, timeout)
+        return Graph().parse(data=data, format="nt")
 
     def update(self, text: str, timeout: float | None = None) -> None:
-        raise QueryError("the embedded store is read-only")
+        if not self.updatable:
+            raise QueryError("this store is read-only (只读)")
+        check_query(text, allow=self.allow, local_graphs=set(self.named_graphs()))
+        with self._update_lock:
+            self._call({"op": "update", "text": text}, timeout)
+            self._graphs = None
 
     def named_graphs(self) -> list[str]:
-        return sorted(g.value for g in self.store.named_graphs())
+        graphs = self._graphs
+        if graphs is None:
+            graphs = self._graphs = self._call({"op": "graphs"}, None)
+        return list(graphs)
 
     def close(self) -> None:
-        pass
+        """Stop every worker (idle or busy) and wait for it, leaving no zombie behind."""
+        self._pool.closed = True
+        with self._pool.lock:
+            everyone = list(self._pool.procs.values())
+        for w in everyone:
+            self._kill(w)
+        _LIVE.discard(self)
+
+
+def _listed(graphs: Iterable[str] | None) -> list[str] | None:
+    return None if graphs is None else list(graphs)
+
+
+@atexit.register
+def _close_all() -> None:
+    for backend in list(_LIVE):
+        backend.close()

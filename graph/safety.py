@@ -28,12 +28,43 @@ _TOKENS = re.compile(
     """,
     re.VERBOSE,
 )
-_RISKY = re.compile(r"\b(SERVICE|FROM|LOAD)\b", re.IGNORECASE)
+_RISKY = re.compile(r"\b(SERVICE|FROM|LOAD|USING)\b", re.IGNORECASE)
+_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)
+
+
+def _unescape(text: str) -> str:
+    """Apply SPARQL's \\u / \\U code point escapes, which may spell keywords (spec 19.2)."""
+    if "\\u" not in text and "\\U" not in text:
+        return text
+
+    def char(match: re.Match[str]) -> str:
+        code = int(match.group(1) or match.group(2), 16)
+        return chr(code) if code <= 0x10FFFF else " "
+
+    return _ESCAPE.sub(char, text)
+
+
+def _keywords(text: str) -> str:
+    """The query with comments, strings and IRIs blanked out: only keywords and names remain."""
+    return _TOKENS.sub(" ", _unescape(text))
 
 
 def mentions_remote(text: str) -> bool:
     """True when the query's keywords (not its strings or IRIs) include SERVICE, FROM or LOAD."""
-    return bool(_RISKY.search(_TOKENS.sub(" ", text)))
+    return bool(_RISKY.search(_keywords(text)))
+
+
+def query_form(text: str) -> str | None:
+    """The result kind: "solutions" (SELECT, ASK), "graph" (CONSTRUCT, DESCRIBE) or None.
+
+    Read from the first query-form keyword, so content negotiation can pick a format (and
+    answer 406) before the query runs; the parser still has the last word on syntax.
+    """
+    match = _FORM.search(_keywords(text))
+    if match is None:
+        return None
+    return "graph" if match.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else "solutions"
 
 
 @lru_cache(maxsize=512)
@@ -88,22 +119,32 @@ def _walk(node: object, found: list[tuple[str, object]]) -> None:
             found.append(("FROM", node["default"]))  # type: ignore[index]
         if "named" in node:  # type: ignore[operator]
             found.append(("FROM NAMED", node["named"]))  # type: ignore[index]
+    elif name == "UsingClause":
+        if "default" in node:  # type: ignore[operator]
+            found.append(("USING", node["default"]))  # type: ignore[index]
+        if "named" in node:  # type: ignore[operator]
+            found.append(("USING NAMED", node["named"]))  # type: ignore[index]
     elif name == "Load":
         found.append(("LOAD", node["iri"]))  # type: ignore[index]
     for child in _children(node):
         _walk(child, found)
 
 
-def check_query(text: str, allow: Collection[str] = (), local_graphs: Collection[str] = ()) -> None:
+def check_query(
+    text: str, allow: Collection[str] = (), local_graphs: Collection[str] = ()
+) -> tuple[tuple[str, str], ...]:
     """Raise QueryRefused unless every remote IRI the query names is allow-listed.
 
-    FROM / FROM NAMED naming a graph of the local store selects it and fetches nothing, so
-    those are allowed; SERVICE and LOAD must be on the allow-list (matched as IRI prefixes).
+    FROM / FROM NAMED (and USING in updates) naming a graph of the local store selects it and
+    fetches nothing, so those are allowed; SERVICE and LOAD must be on the allow-list (matched
+    as IRI prefixes; a SERVICE with a variable is never allowed). Returns the (keyword, IRI)
+    pairs found, so callers know whether the query names its own dataset.
     """
     if not mentions_remote(text):
-        return
-    for keyword, iri in remote_targets(text):
-        if keyword.startswith("FROM") and iri in local_graphs:
+        return ()
+    targets = remote_targets(text)
+    for keyword, iri in targets:
+        if keyword.startswith(("FROM", "USING")) and iri in local_graphs:
             continue
         if any(iri.startswith(prefix) for prefix in allow):
             continue
@@ -111,6 +152,7 @@ def check_query(text: str, allow: Collection[str] = (), local_graphs: Collection
             f"{keyword} <{iri}> refused: the server fetches only allow-listed URLs "
             f"(拒绝访问未列入白名单的地址)"
         )
+    return targets
 
 
 def syntax_error(exc: Exception) -> QueryError:

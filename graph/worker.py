@@ -1,0 +1,230 @@
+"""The body of a query worker process: open the store, then answer requests from a pipe.
+
+It runs in a child process started by graph.executor so that a runaway query can be stopped
+by killing the process (pyoxigraph offers no cancellation). It imports only pyoxigraph: the
+parent does the safety check and hands over everything else (prefixes, dataset, formats).
+
+Rows never become Python objects on the HTTP path. To cap a result cheaply the solutions are
+written as TSV (one solution per line, terms escaped as in N-Triples) into a writer that stops
+the evaluation once it holds one row more than the cap; the TSV is then parsed back and written
+in the requested format, all inside Oxigraph. Graph results do the same with N-Triples.
+"""
+
+from __future__ import annotations
+
+import sys
+from multiprocessing.connection import Connection
+from typing import Any
+
+import pyoxigraph as ox
+
+SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+}
+TRUNCATED_LINK = "urn:zonegraph:truncated"
+
+
+class _Full(Exception):
+    """Raised from the writer to stop Oxigraph once enough lines are written."""
+
+
+class _CappedWriter:
+    """A binary sink that keeps at most `limit` lines and then stops the serialiser."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.data = bytearray()
+        self.lines = 0
+        self.full = False
+
+    def write(self, chunk: bytes) -> int:
+        if self.full:
+            raise _Full
+        self.data += chunk
+        self.lines += chunk.count(b"\n")
+        if self.lines >= self.limit:
+            self.full = True
+            raise _Full
+        return len(chunk)
+
+    def flush(self) -> None:
+        pass
+
+    def head(self, lines: int) -> bytes:
+        """The first `lines` lines."""
+        end = -1
+        for _ in range(lines):
+            end = self.data.index(b"\n", end + 1)
+        return bytes(self.data[: end + 1])
+
+
+def _capped(serialize: Any, limit: int) -> tuple[bytes, bool]:
+    """Run `serialize(writer)` keeping `limit` lines; True when more were available."""
+    writer = _CappedWriter(limit + 1)
+    try:
+        serialize(writer)
+    except _Full:
+        pass
+    except OSError:  # pyoxigraph may wrap the writer's exception in an I/O error
+        if not writer.full:
+            raise
+    if writer.full:
+        return writer.head(limit), True
+    return bytes(writer.data), False
+
+
+def _mark_solutions(body: bytes, fmt: str) -> bytes:
+    """Say in the body, where the format has room for it, that rows were left out."""
+    if fmt == "application/sparql-results+json" and body.startswith(b'{"head":{'):
+        return b'{"head":{"link":["' + TRUNCATED_LINK.encode() + b'"],' + body[9:]
+    if fmt == "application/sparql-results+xml":
+        return body.replace(b"</head>", f'<link href="{TRUNCATED_LINK}"/></head>'.encode(), 1)
+    return body
+
+
+def _mark_graph(body: bytes, fmt: str, cap: int) -> bytes:
+    note = f"# ZoneGraph: result truncated to {cap} triples\n".encode()
+    if fmt in ("text/turtle", "application/n-triples"):
+        return note + body
+    if fmt == "application/rdf+xml" and body.startswith(b"<?xml"):
+        end = body.index(b"?>") + 2
+        comment = f"<!-- ZoneGraph: result truncated to {cap} triples -->".encode()
+        return body[:end] + comment + body[end:]
+    return body
+
+
+def _solutions(results: ox.QuerySolutions, fmt: str, cap: int | None) -> tuple[bytes, bool, int | None]:
+    target = SOLUTION_FORMATS[fmt]
+    if cap is None:
+        return bytes(results.serialize(format=target)), False, None
+    tsv, truncated = _capped(
+        lambda w: results.serialize(w, format=ox.QueryResultsFormat.TSV), cap + 1
+    )
+    rows = tsv.count(b"\n") - 1
+    if target != ox.QueryResultsFormat.TSV:
+        parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
+        body = bytes(parsed.serialize(format=target))  # type: ignore[union-attr]
+    else:
+        body = tsv
+    return (_mark_solutions(body, fmt) if truncated else body), truncated, rows
+
+
+def _triples(
+    results: ox.QueryTriples, fmt: str, cap: int | None, prefixes: dict[str, str]
+) -> tuple[bytes, bool, int | None]:
+    target = GRAPH_FORMATS[fmt]
+    nt_format = ox.RdfFormat.N_TRIPLES
+    if cap is None:
+        nt, truncated = bytes(results.serialize(format=nt_format)), False
+    else:
+        nt, truncated = _capped(lambda w: results.serialize(w, format=nt_format), cap)
+    rows = nt.count(b"\n")
+    if target == nt_format:
+        body = nt
+    else:
+        keep = prefixes if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        body = bytes(ox.serialize(ox.parse(nt, format=nt_format), format=target, prefixes=keep))
+    return (_mark_graph(body, fmt, cap or 0) if truncated else body), truncated, rows
+
+
+def _query_kwargs(msg: dict[str, Any]) -> dict[str, Any]:
+    kwargs: dict[str, Any] = {"prefixes": msg["prefixes"]}
+    if msg.get("default_graphs") is not None:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in msg["default_graphs"]]
+    elif not msg.get("query_dataset"):
+        kwargs["use_default_graph_as_union"] = True
+    if msg.get("named_graphs") is not None:
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in msg["named_graphs"]]
+    return kwargs
+
+
+def _term(term: Any) -> tuple[str, ...]:
+    """A term as plain values the parent turns into rdflib terms."""
+    if isinstance(term, ox.NamedNode):
+        return ("uri", term.value)
+    if isinstance(term, ox.BlankNode):
+        return ("bnode", term.value)
+    if isinstance(term, ox.Literal):
+        return ("literal", term.value, term.language or "", term.datatype.value)
+    return ("literal", str(term), "", "")
+
+
+def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
+    for update in msg.get("updates", ()):
+        store.update(update, prefixes=msg["prefixes"])
+    op = msg["op"]
+    if op == "graphs":
+        return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
+    if op == "update":
+        store.update(msg["text"], prefixes=msg["prefixes"])
+        return None
+    results = store.query(msg["text"], **_query_kwargs(msg))
+    if op == "select":
+        if not isinstance(results, ox.QuerySolutions):
+            raise ValueError("select() needs a SELECT query")
+        names = [v.value for v in results.variables]
+        return [{n: _term(s[n]) for n in names if s[n] is not None} for s in results]
+    if op == "construct":
+        if not isinstance(results, ox.QueryTriples):
+            raise ValueError("construct() needs a CONSTRUCT or DESCRIBE query")
+        return bytes(results.serialize(format=ox.RdfFormat.N_TRIPLES))
+    cap = msg.get("max_rows")
+    if isinstance(results, ox.QueryTriples):
+        fmt = msg["graph_format"]
+        if fmt not in GRAPH_FORMATS:
+            return ("not-acceptable", "graph")
+        return ("graph", fmt, *_triples(results, fmt, cap, msg["prefixes"]))
+    fmt = msg["solutions_format"]
+    if fmt not in SOLUTION_FORMATS:
+        return ("not-acceptable", "solutions")
+    if isinstance(results, ox.QueryBoolean):
+        return ("boolean", fmt, bytes(results.serialize(format=SOLUTION_FORMATS[fmt])), False, None)
+    return ("solutions", fmt, *_solutions(results, fmt, cap))
+
+
+def _open(source: tuple[str, Any]) -> ox.Store:
+    kind, value = source
+    if kind == "read-only":
+        return ox.Store.read_only(value)
+    store = ox.Store()
+    if kind == "nquads-file":
+        store.bulk_load(path=value, format=ox.RdfFormat.N_QUADS)
+    else:
+        store.bulk_load(value, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def main(conn: Connection) -> None:
+    """Serve requests until the pipe closes; every answer is ("ok", value) or ("error", …)."""
+    try:
+        store = _open(conn.recv())
+    except Exception as exc:  # reported to the parent, which raises StoreError
+        conn.send(("error", "store", f"{type(exc).__name__}: {exc}"))
+        return
+    conn.send(("ok", "ready"))
+    while True:
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            conn.send(("ok", _handle(store, msg)))
+        except SyntaxError as exc:
+            conn.send(("error", "syntax", str(exc)))
+        except (ValueError, TypeError, OSError) as exc:
+            conn.send(("error", "query", str(exc)))
+        except Exception as exc:
+            conn.send(("error", "store", f"{type(exc).__name__}: {exc}"))
+
+
+if __name__ == "__main__":
+    main(Connection(int(sys.argv[1])))
