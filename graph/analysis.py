@@ -21,7 +21,7 @@ import networkx as nx
 from rdflib import Graph, URIRef
 
 from .errors import ZoneGraphError
-from .names import EntityNotFound
+from .names import UnknownEntityError
 from .namespaces import ZG
 from .views import (
     INVERSE_LABELS,
@@ -146,7 +146,7 @@ def cluster_report(graph: Graph | Prepared, grouping: str) -> ClusterReport:
         if a in mset and b in mset
     ]
     ties = _ties(p, u, members, exclude={node})
-    shared_ind = [t for t in ties if p.entity.nodes[t.entity.iri]["category"] == "concept"]
+    shared_ind = _shared_industries(p, profiles)
     policy_like = {"zg:Policy", "zg:Measure"}
     shared_pol = [t for t in ties if p.entity.nodes[t.entity.iri]["class"] in policy_like]
     sub = u.subgraph(members)
@@ -158,7 +158,7 @@ def cluster_report(graph: Graph | Prepared, grouping: str) -> ClusterReport:
     return ClusterReport(
         grouping=ref(p, node),
         formula=str(formula) if formula is not None else None,
-        declared_member_count=int(count) if count is not None else None,
+        declared_member_count=int(str(count)) if count is not None else None,
         members=profiles,
         links_among_members=links,
         shared_industries=shared_ind,
@@ -169,6 +169,16 @@ def cluster_report(graph: Graph | Prepared, grouping: str) -> ClusterReport:
         boundary_edges=boundary,
         cohesion=round(internal / total, 6) if total else 0.0,
     )
+
+
+def _shared_industries(p: Prepared, profiles: list[MemberProfile]) -> list[Tie]:
+    """Industries in the profiles (own or hosted) of two or more members."""
+    holders: dict[str, set[str]] = {}
+    for prof in profiles:
+        for ind in prof.industries:
+            holders.setdefault(ind.iri, set()).add(prof.member.iri)
+    ties = [Tie(ref(p, i), _sorted_refs(p, ms)) for i, ms in holders.items() if len(ms) >= 2]
+    return sorted(ties, key=lambda t: (-len(t.members), t.entity.label_zh, t.entity.iri))
 
 
 def _is_hosting(key: str) -> bool:
@@ -188,7 +198,7 @@ def _link(p: Prepared, a: str, b: str, key: str) -> Link:
     return Link(ref(p, a), d["predicate"], d["label_zh"], d["label_en"], ref(p, b))
 
 
-def _ties(p: Prepared, u: nx.Graph, members: list[str], exclude: set[str]) -> list[Tie]:
+def _ties(p: Prepared, u: nx.Graph[str], members: list[str], exclude: set[str]) -> list[Tie]:
     shared: dict[str, set[str]] = {}
     for m in members:
         for n in u[m]:
@@ -224,7 +234,7 @@ class HubReport(_Serialisable):
 
 
 def pagerank(
-    g: nx.Graph, alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 1000
+    g: nx.Graph[str], alpha: float = 0.85, tol: float = 1e-12, max_iter: int = 1000
 ) -> dict[Any, float]:
     """PageRank by power iteration on an undirected graph (each edge counts both ways);
     isolated nodes share their rank with everyone, as NetworkX does with dangling nodes."""
@@ -249,7 +259,7 @@ def pagerank(
     return rank
 
 
-def betweenness(g: nx.Graph, seed: int = DEFAULT_SEED) -> tuple[dict[Any, float], bool]:
+def betweenness(g: nx.Graph[str], seed: int = DEFAULT_SEED) -> tuple[dict[Any, float], bool]:
     """Exact for small graphs, estimated from seeded samples above BETWEENNESS_EXACT_MAX."""
     if g.number_of_nodes() <= BETWEENNESS_EXACT_MAX:
         return nx.betweenness_centrality(g, normalized=True), True
@@ -293,7 +303,9 @@ def hubs(
     return _rank(p, u, scope, top, by, seed)
 
 
-def _rank(p: Prepared, u: nx.Graph, scope: Ref | None, top: int, by: str, seed: int) -> HubReport:
+def _rank(
+    p: Prepared, u: nx.Graph[str], scope: Ref | None, top: int, by: str, seed: int
+) -> HubReport:
     pr = pagerank(u)
     bc, exact = betweenness(u, seed)
     scores = [HubScore(ref(p, n), u.degree(n), round(pr[n], 6), round(bc[n], 6)) for n in u]
@@ -346,11 +358,11 @@ class CommunityReport(_Serialisable):
     agreement: list[Agreement]
 
 
-def louvain(u: nx.Graph, seed: int = DEFAULT_SEED, resolution: float = 1.0) -> list[set[Any]]:
+def louvain(u: nx.Graph[str], seed: int = DEFAULT_SEED, resolution: float = 1.0) -> list[set[Any]]:
     """Louvain on a copy with sorted nodes, communities ordered by size then first node."""
-    g = nx.Graph()
+    g: nx.Graph[str] = nx.Graph()
     g.add_nodes_from(sorted(u))
-    g.add_edges_from(sorted(tuple(sorted(e)) for e in u.edges()))
+    g.add_edges_from(sorted((min(a, b), max(a, b)) for a, b in u.edges()))
     found = nx.community.louvain_communities(g, seed=seed, resolution=resolution)
     return sorted((set(c) for c in found), key=lambda c: (-len(c), min(c)))
 
@@ -537,7 +549,7 @@ class SimilarPair(_Serialisable):
     only_b: int
 
 
-def _nested(tree: nx.DiGraph, a: str, b: str) -> bool:
+def _nested(tree: nx.DiGraph[str], a: str, b: str) -> bool:
     return a in tree and b in tree and (nx.has_path(tree, a, b) or nx.has_path(tree, b, a))
 
 
@@ -597,7 +609,7 @@ def similar(
 
 
 __all__ = [
-    "AnalysisError", "ClusterReport", "CommunityReport", "EgoReport", "EntityNotFound",
+    "AnalysisError", "ClusterReport", "CommunityReport", "EgoReport", "UnknownEntityError",
     "HubReport", "PathReport", "Ref", "SimilarPair", "all_clusters", "betweenness", "chain",
     "cluster_report", "communities", "ego", "hubs", "hubs_per_zone", "industry_profiles",
     "jaccard", "louvain", "pagerank", "paths", "similar", "zone_ecosystem",

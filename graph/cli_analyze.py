@@ -91,8 +91,9 @@ def _load(ctx: click.Context) -> Prepared:
         from .build import build
 
         source = build().union()
-    obj["prepared"] = prepare(source)
-    return obj["prepared"]
+    prepared = prepare(source)
+    obj["prepared"] = prepared
+    return prepared
 
 
 @click.group()
@@ -172,8 +173,14 @@ def _cluster_text(r: an.ClusterReport, lang: str) -> str:
                 f"{a.target.label(lang)}" for a in r.links_among_members]  # fmt: skip
     else:
         out.append("成员间连接 links among members: 无 none")
+    if r.shared_industries:
+        out.append("共同行业 shared industries:")
+        out += [f"  {t.entity.label(lang)}: {_names(t.members, lang)}" for t in r.shared_industries]
+    if r.shared_policies:
+        out.append("共同政策 shared policies and measures:")
+        out += [f"  {t.entity.label(lang)}: {_names(t.members, lang)}" for t in r.shared_policies]
     if r.ties:
-        out.append("共同关联 shared ties:")
+        out.append("共同关联 shared ties (direct neighbours of two or more members):")
         rows2 = [(t.entity.label(lang), len(t.members), _names(t.members, lang)) for t in r.ties]
         out.append(table(("关联实体 entity", "成员数 n", "成员 members"), rows2))
     out.append(

@@ -33,6 +33,20 @@ TERM_LABELS = {
     SKOS.broader: ("上位概念", "broader"),
     SKOS.related: ("相关", "related"),
     SCHEMA.containedInPlace: ("位于", "contained in place"),
+    SCHEMA.containsPlace: ("包含", "contains place"),
+    SCHEMA.isPartOf: ("属于", "is part of"),
+    SCHEMA.location: ("位于", "location"),
+    SCHEMA.manufacturer: ("制造方", "manufacturer"),
+    SKOS.broadMatch: ("上位匹配", "broad match"),
+    SKOS.closeMatch: ("近似匹配", "close match"),
+    SKOS.exactMatch: ("精确匹配", "exact match"),
+    SKOS.relatedMatch: ("相关匹配", "related match"),
+    SKOS.narrower: ("下位概念", "narrower"),
+    URIRef("http://purl.org/dc/terms/isPartOf"): ("属于", "is part of"),
+    URIRef("http://purl.org/dc/terms/hasPart"): ("包括", "has part"),
+    URIRef("http://purl.org/dc/terms/relation"): ("相关", "relation"),
+    URIRef("http://www.w3.org/ns/org#hasSite"): ("拥有场所", "has site"),
+    URIRef("http://www.w3.org/ns/org#memberOf"): ("成员于", "member of"),
     SCHEMA.Place: ("地点", "place"),
     SCHEMA.about: ("关于", "about"),
     URIRef("http://www.w3.org/ns/org#holds"): ("担任", "holds"),
@@ -90,7 +104,7 @@ class Match:
         }
 
 
-class EntityNotFound(ZoneGraphError):
+class UnknownEntityError(ZoneGraphError):
     """No entity has this name; `suggestions` holds the closest names (may be empty)."""
 
     def __init__(self, text: str, suggestions: list[Match]) -> None:
@@ -103,7 +117,7 @@ class EntityNotFound(ZoneGraphError):
         super().__init__(f"no entity named {text!r} / 找不到实体「{text}」{hint}")
 
 
-class AmbiguousEntity(EntityNotFound):
+class AmbiguousEntityError(UnknownEntityError):
     """Several entities match equally well; the user must pick one (they are the suggestions)."""
 
     def __init__(self, text: str, candidates: list[Match]) -> None:
@@ -133,8 +147,9 @@ class Labeller:
         if (not zh or not en) and self._fallback is not None:
             fzh, fen = _labels_in(self._fallback, node)
             zh, en = zh or fzh, en or fen
-        if (not zh or not en) and node in TERM_LABELS:
-            zh, en = zh or TERM_LABELS[node][0], en or TERM_LABELS[node][1]
+        extra = TERM_LABELS.get(node) if isinstance(node, URIRef) else None
+        if extra is not None:
+            zh, en = zh or extra[0], en or extra[1]
         if isinstance(node, Literal):
             zh = en = str(node)
         fallback = (
@@ -256,7 +271,7 @@ class NameIndex:
         return [self.match(iri, name, score) for iri, (score, name) in ranked[:limit]]
 
     def resolve(self, text: str, within: Collection[str] | None = None) -> URIRef:
-        """The one node `text` names; raises EntityNotFound or AmbiguousEntity.
+        """The one node `text` names; raises UnknownEntityError or AmbiguousEntityError.
 
         `within` restricts the answer to nodes of a view (e.g. the entity graph), so that a
         name shared by an entity and a reference division picks the entity.
@@ -270,14 +285,20 @@ class NameIndex:
             winners = sorted(i for i, (score, _) in exact.items() if score == top)
             if len(winners) == 1:
                 return URIRef(winners[0])
-            raise AmbiguousEntity(text, [self.match(i, exact[i][1], top) for i in winners])
+            raise AmbiguousEntityError(text, [self.match(i, exact[i][1], top) for i in winners])
         hits = [m for m in self.search(text, limit=50) if within is None or m.iri in within]
         partial = [m for m in hits if m.score >= SUBSTRING_MATCH * 0.5 and _contains(key, m)]
         if len(partial) == 1:
             return URIRef(partial[0].iri)
+        # 「丽美特」 hits a company and its manager's post, whose name contains the company's:
+        # the hit whose name lies inside every other hit's name is the one meant.
+        keys = [normalise(m.matched) for m in partial]
+        inner = [m for m, k in zip(partial, keys, strict=True) if all(k in o for o in keys)]
+        if len({m.iri for m in inner}) == 1:
+            return URIRef(inner[0].iri)
         if partial:
-            raise AmbiguousEntity(text, partial[:10])
-        raise EntityNotFound(text, hits[:5])
+            raise AmbiguousEntityError(text, partial[:10])
+        raise UnknownEntityError(text, hits[:5])
 
 
 def _contains(key: str, m: Match) -> bool:

@@ -33,7 +33,7 @@ MEDIA_TYPES = {
     "nodes.csv": "text/csv; charset=utf-8",
     "edges.csv": "text/csv; charset=utf-8",
 }
-VIEWS: dict[str, Callable[[Prepared], nx.Graph]] = {
+VIEWS: dict[str, Callable[[Prepared], nx.Graph[str]]] = {
     "entity": lambda p: p.entity,
     "containment": containment_tree,
     "industry": industry_bipartite,
@@ -57,15 +57,15 @@ def _scalar(value: Any) -> str | int | float | bool | None:
     return str(value)
 
 
-def gephi_ready(g: nx.Graph) -> nx.Graph:
+def gephi_ready(g: nx.Graph[str]) -> nx.Graph[str]:
     """A copy with scalar attributes only and unique string edge ids for multigraphs."""
     out = g.__class__()
     for n, data in g.nodes(data=True):
         out.add_node(
             str(n), **{k: v for k, v in ((k, _scalar(v)) for k, v in data.items()) if v is not None}
         )
-    edges = (
-        g.edges(keys=True, data=True)
+    edges: Any = (
+        g.edges(keys=True, data=True)  # type: ignore[call-overload]
         if g.is_multigraph()
         else ((a, b, None, d) for a, b, d in g.edges(data=True))
     )
@@ -79,19 +79,19 @@ def gephi_ready(g: nx.Graph) -> nx.Graph:
     return out
 
 
-def to_graphml(g: nx.Graph) -> bytes:
+def to_graphml(g: nx.Graph[str]) -> bytes:
     buf = io.BytesIO()
     nx.write_graphml(gephi_ready(g), buf, encoding="utf-8", named_key_ids=True)
     return buf.getvalue()
 
 
-def to_gexf(g: nx.Graph) -> bytes:
+def to_gexf(g: nx.Graph[str]) -> bytes:
     buf = io.BytesIO()
     nx.write_gexf(gephi_ready(g), buf, encoding="utf-8", version="1.2draft")
     return buf.getvalue()
 
 
-def nodes_csv(g: nx.Graph) -> bytes:
+def nodes_csv(g: nx.Graph[str]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["Id", "Label", *NODE_COLUMNS])
@@ -100,7 +100,7 @@ def nodes_csv(g: nx.Graph) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def edges_csv(g: nx.Graph) -> bytes:
+def edges_csv(g: nx.Graph[str]) -> bytes:
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["Source", "Target", "Type", "Id", "Label", *EDGE_COLUMNS])
@@ -118,7 +118,7 @@ def edges_csv(g: nx.Graph) -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-WRITERS: dict[str, Callable[[nx.Graph], bytes]] = {
+WRITERS: dict[str, Callable[[nx.Graph[str]], bytes]] = {
     "graphml": to_graphml,
     "gexf": to_gexf,
     "nodes.csv": nodes_csv,
@@ -128,7 +128,7 @@ WRITERS: dict[str, Callable[[nx.Graph], bytes]] = {
 
 def view_graph(
     graph: Graph | Prepared, view: str = "entity", grouping: str | None = None
-) -> nx.Graph:
+) -> nx.Graph[str]:
     """The NetworkX view to export: entity, containment, industry, policy, or one grouping."""
     p = prepare(graph)
     if grouping is not None:

@@ -69,6 +69,8 @@ CONTAINMENT_ROOTS = (SCHEMA.containedInPlace, GEO_SF_WITHIN, ZG.locatedIn, ZG.cl
 #: Readable names for edges walked against their direction (used in chains and the tree).
 INVERSE_LABELS: dict[URIRef, tuple[str, str]] = {
     SCHEMA.containedInPlace: ("包含", "contains"),
+    SCHEMA.containsPlace: ("位于", "contained in"),
+    SCHEMA.isPartOf: ("包括", "has part"),
     GEO_SF_WITHIN: ("包含", "contains"),
     ZG.locatedIn: ("拥有", "hosts"),
     ZG.registeredIn: ("注册有", "has registered"),
@@ -132,8 +134,8 @@ class Vocabulary:
 
     def sub_properties(self, roots: Iterable[URIRef]) -> set[Node]:
         """The roots and every property declared below them."""
-        wanted = set(roots)
-        found = set(wanted)
+        wanted: set[Node] = set(roots)
+        found: set[Node] = set(wanted)
         for prop, ancestors in self.property_ancestors.items():
             if ancestors & wanted:
                 found.add(prop)
@@ -221,7 +223,7 @@ class Prepared:
 
     rdf: Graph
     vocab: Vocabulary
-    entity: nx.MultiDiGraph
+    entity: nx.MultiDiGraph[str]
     _names: NameIndex | None = None
 
     @property
@@ -231,7 +233,7 @@ class Prepared:
         return self._names
 
     def resolve(self, text: str) -> str:
-        """The entity-graph node `text` names (raises names.EntityNotFound with suggestions)."""
+        """The entity-graph node `text` names (raises names.UnknownEntityError with suggestions)."""
         return str(self.names.resolve(text, within=self.entity))
 
 
@@ -281,7 +283,7 @@ def entity_graph(
     include_details: bool = False,
     reference: ReferenceMode = "linked",
     vocab: Vocabulary | None = None,
-) -> nx.MultiDiGraph:
+) -> nx.MultiDiGraph[str]:
     """Entities as nodes, object properties between them as edges (key = prefixed predicate).
 
     `reference` decides which concepts and divisions appear: "linked" (those an entity points
@@ -306,36 +308,35 @@ def entity_graph(
     subjects = {s for s in graph.subjects() if isinstance(s, URIRef)}
     core = {s for s in subjects if cat(s) in wanted}
     nodes: set[Node] = set(core)
-    for s in sorted(core, key=str):
-        for p, o in graph.predicate_objects(s):
-            if not isinstance(o, URIRef) or (p == RDF.type and not include_schema):
+    for subj in sorted(core, key=str):
+        for pred, obj in graph.predicate_objects(subj):
+            if not isinstance(obj, URIRef) or (pred == RDF.type and not include_schema):
                 continue
-            c = cat(o)
+            c = cat(obj)
             if c in wanted or (c in ("concept", "division") and reference != "none"):
-                nodes.add(o)
-            elif c == "schema" and include_schema:
-                nodes.add(o)
+                nodes.add(obj)
     if reference == "all":
         nodes |= {s for s in subjects if cat(s) in ("concept", "division")}
     if reference != "none":
         _add_ancestors(graph, nodes, cat)
-    g = nx.MultiDiGraph()
+    g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
     for node in sorted(nodes, key=str):
         g.add_node(node_id(node), **vocab.node_attributes(node, cat(node)))
     edges: list[tuple[Node, Node, Node]] = []
     for s in nodes:
-        for p, o in graph.predicate_objects(s):
-            if p in LABEL_PREDICATES and isinstance(o, Literal):
+        for pr, ob in graph.predicate_objects(s):
+            if pr in LABEL_PREDICATES and isinstance(ob, Literal):
                 continue
-            if p == RDF.type and not include_schema:
+            if pr == RDF.type and not include_schema:
                 continue
-            if o in nodes or (include_literals and isinstance(o, Literal) and s in core):
-                edges.append((s, p, o))
-    for s, p, o in sorted(edges, key=lambda t: (str(t[0]), str(t[1]), node_id(t[2]))):
-        if isinstance(o, Literal) and node_id(o) not in g:
-            g.add_node(node_id(o), **vocab.node_attributes(o, "literal"))
-        attrs = vocab.edge_attributes(p)
-        g.add_edge(node_id(s), node_id(o), key=attrs["predicate_pname"], **attrs)
+            literal = include_literals and isinstance(ob, Literal) and s in core
+            if ob in nodes or literal:
+                edges.append((s, pr, ob))
+    for es, ep, eo in sorted(edges, key=lambda t: (str(t[0]), str(t[1]), node_id(t[2]))):
+        if isinstance(eo, Literal) and node_id(eo) not in g:
+            g.add_node(node_id(eo), **vocab.node_attributes(eo, "literal"))
+        attrs = vocab.edge_attributes(ep)
+        g.add_edge(node_id(es), node_id(eo), key=attrs["predicate_pname"], **attrs)
     return g
 
 
@@ -350,9 +351,9 @@ def _add_ancestors(graph: Graph, nodes: set[Node], cat: object) -> None:
                     stack.append(parent)
 
 
-def undirected(g: nx.MultiDiGraph) -> nx.Graph:
+def undirected(g: nx.MultiDiGraph[str]) -> nx.Graph[str]:
     """The simple undirected graph beneath a multigraph: neighbours matter, not edge counts."""
-    u = nx.Graph()
+    u: nx.Graph[str] = nx.Graph()
     u.add_nodes_from(g.nodes(data=True))
     for a, b in g.edges():
         if a != b:
@@ -360,7 +361,7 @@ def undirected(g: nx.MultiDiGraph) -> nx.Graph:
     return u
 
 
-def containment_tree(graph: Graph | Prepared) -> nx.DiGraph:
+def containment_tree(graph: Graph | Prepared) -> nx.DiGraph[str]:
     """Zone → park → organisation (and zone → administering body, zone → cluster).
 
     Edges point from the container to what it contains; `predicate` is the RDF property, which
@@ -370,7 +371,7 @@ def containment_tree(graph: Graph | Prepared) -> nx.DiGraph:
     p = prepare(graph)
     vocab, rdf = p.vocab, p.rdf
     preds = vocab.sub_properties(CONTAINMENT_ROOTS) - {ZG.inDivision, ZG.parentDivision}
-    tree = nx.DiGraph()
+    tree: nx.DiGraph[str] = nx.DiGraph()
     raw: list[tuple[str, str, Node]] = []
     for pred in sorted(preds, key=str):
         for child, parent in rdf.subject_objects(pred):
@@ -380,22 +381,27 @@ def containment_tree(graph: Graph | Prepared) -> nx.DiGraph:
     for body, zone in rdf.subject_objects(ZG.administers):
         if node_id(body) in p.entity and node_id(zone) in p.entity:
             raw.append((node_id(zone), node_id(body), ZG.administers))
+    for parent, child in rdf.subject_objects(SCHEMA.containsPlace):
+        c, par = node_id(child), node_id(parent)
+        if c in p.entity and par in p.entity and _is_place(p.vocab, parent):
+            raw.append((par, c, SCHEMA.containsPlace))
     for par, c, pred in sorted(raw, key=lambda t: (t[0], t[1], str(t[2]))):
         for n in (par, c):
             tree.add_node(n, **p.entity.nodes[n])
         if not tree.has_edge(par, c):
-            inverse = pred != ZG.administers
+            inverse = pred not in (ZG.administers, SCHEMA.containsPlace)
             attrs = vocab.edge_attributes(pred)
-            if inverse and pred in INVERSE_LABELS:
-                attrs["label"] = attrs["label_zh"] = INVERSE_LABELS[pred][0]
-                attrs["label_en"] = INVERSE_LABELS[pred][1]
+            names = INVERSE_LABELS.get(pred) if isinstance(pred, URIRef) else None
+            if inverse and names is not None:
+                attrs["label"] = attrs["label_zh"] = names[0]
+                attrs["label_en"] = names[1]
             tree.add_edge(par, c, inverse=inverse, **attrs)
-    redundant = []
-    for child in tree:
-        parents = list(tree.predecessors(child))
+    redundant: list[tuple[str, str]] = []
+    for inner in list(tree):
+        parents = list(tree.predecessors(inner))
         for a in parents:
             if any(b != a and nx.has_path(tree, a, b) for b in parents):
-                redundant.append((a, child))
+                redundant.append((a, inner))
     tree.remove_edges_from(redundant)
     return tree
 
@@ -407,10 +413,10 @@ def _is_place(vocab: Vocabulary, node: Node) -> bool:
     )
 
 
-def industry_bipartite(graph: Graph | Prepared) -> nx.Graph:
+def industry_bipartite(graph: Graph | Prepared) -> nx.Graph[str]:
     """Who (organisation, cluster, park, zone) is in which industry: `bipartite` is 0 or 1."""
     p = prepare(graph)
-    b = nx.Graph()
+    b: nx.Graph[str] = nx.Graph()
     pairs = sorted(
         (node_id(s), node_id(o))
         for pred in p.vocab.sub_properties([ZG.industry])
@@ -424,11 +430,11 @@ def industry_bipartite(graph: Graph | Prepared) -> nx.Graph:
     return b
 
 
-def industry_projection(bipartite: nx.Graph, side: int = 0) -> nx.Graph:
+def industry_projection(bipartite: nx.Graph[str], side: int = 0) -> nx.Graph[str]:
     """Project onto one side: actors linked by shared industries (0) or industries by actors (1);
     `weight` counts what they share."""
     keep = sorted(n for n, d in bipartite.nodes(data=True) if d.get("bipartite") == side)
-    proj = nx.Graph()
+    proj: nx.Graph[str] = nx.Graph()
     for n in keep:
         proj.add_node(n, **bipartite.nodes[n])
     for i, a in enumerate(keep):
@@ -440,11 +446,11 @@ def industry_projection(bipartite: nx.Graph, side: int = 0) -> nx.Graph:
     return proj
 
 
-def policy_graph(graph: Graph | Prepared) -> nx.DiGraph:
+def policy_graph(graph: Graph | Prepared) -> nx.DiGraph[str]:
     """Issuer → policy → measure → beneficiary (as stated) / benefit / place of implementation."""
     p = prepare(graph)
     rdf, vocab = p.rdf, p.vocab
-    d = nx.DiGraph()
+    d: nx.DiGraph[str] = nx.DiGraph()
 
     def add(node: Node, cat: Category | None = None) -> str:
         nid = node_id(node)
@@ -468,13 +474,13 @@ def policy_graph(graph: Graph | Prepared) -> nx.DiGraph:
         for pred in (ZG.beneficiary, ZG.benefit, ZG.implementedIn):
             triples += [(m, pred, o) for o in rdf.objects(m, pred)]
         triples += [(issuer, ZG.issuedBy, m) for issuer in rdf.objects(m, ZG.issuedBy)]
-    for s, pred, o in sorted(set(triples), key=lambda t: (node_id(t[0]), str(t[1]), node_id(t[2]))):
+    for s, pr, o in sorted(set(triples), key=lambda t: (node_id(t[0]), str(t[1]), node_id(t[2]))):
         a, b = add(s), add(o)
-        attrs = vocab.edge_attributes(pred)
-        if pred == ZG.issuedBy:
+        attrs: dict[str, str | bool] = dict(vocab.edge_attributes(pr))
+        if pr == ZG.issuedBy:
             attrs.update(label="发布", label_zh="发布", label_en="issued", inverse=True)
         d.add_edge(a, b, **attrs)
-        if pred == ZG.benefit:
+        if pr == ZG.benefit:
             d.nodes[b].update(_benefit_attributes(rdf, o, vocab.labeller))
     return d
 
@@ -520,14 +526,14 @@ def grouping_members(graph: Graph | Prepared, grouping: str) -> list[str]:
     return [m for m in ordered if m in p.entity]
 
 
-def grouping_subgraph(graph: Graph | Prepared, grouping: str) -> nx.MultiDiGraph:
+def grouping_subgraph(graph: Graph | Prepared, grouping: str) -> nx.MultiDiGraph[str]:
     """The grouping, its members and their neighbours; `role` is grouping, member or context."""
     p = prepare(graph)
     members = grouping_members(p, grouping)
     keep = {grouping, *members}
     for m in members:
         keep |= set(p.entity.predecessors(m)) | set(p.entity.successors(m))
-    sub = nx.MultiDiGraph(p.entity.subgraph(sorted(keep)))
+    sub: nx.MultiDiGraph[str] = nx.MultiDiGraph(p.entity.subgraph(sorted(keep)))
     for n in sub:
         sub.nodes[n]["role"] = (
             "grouping" if n == grouping else "member" if n in members else "context"
@@ -535,12 +541,12 @@ def grouping_subgraph(graph: Graph | Prepared, grouping: str) -> nx.MultiDiGraph
     return sub
 
 
-def ego_graph(graph: Graph | Prepared, center: str, radius: int = 1) -> nx.MultiDiGraph:
+def ego_graph(graph: Graph | Prepared, center: str, radius: int = 1) -> nx.MultiDiGraph[str]:
     """Everything within `radius` steps of `center`, edges followed either way; node attribute
     `distance` counts the steps."""
     p = prepare(graph)
     dist = nx.single_source_shortest_path_length(undirected(p.entity), center, cutoff=radius)
-    sub = nx.MultiDiGraph(p.entity.subgraph(sorted(dist)))
+    sub: nx.MultiDiGraph[str] = nx.MultiDiGraph(p.entity.subgraph(sorted(dist)))
     for n, d in dist.items():
         sub.nodes[n]["distance"] = d
     return sub
