@@ -16,14 +16,25 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+# Browser assets (YASGUI, cytoscape) from npm, pinned by package-lock.json, copied to vendor/
+# so that the explorer works offline; vendor/ is not committed but ships in the wheel.
+ASSETS := service/static
+VENDOR := $(ASSETS)/vendor/.installed
+$(VENDOR): $(ASSETS)/package.json $(ASSETS)/package-lock.json
+	npm ci --prefix $(ASSETS) --ignore-scripts --no-audit --no-fund --loglevel=error
+	rm -rf $(ASSETS)/vendor && mkdir -p $(ASSETS)/vendor/yasgui $(ASSETS)/vendor/cytoscape
+	cp $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.css $(ASSETS)/vendor/yasgui/
+	cp $(ASSETS)/node_modules/cytoscape/dist/cytoscape.min.js $(ASSETS)/node_modules/cytoscape/LICENSE $(ASSETS)/vendor/cytoscape/
+	touch $@
+
+install: $(STAMP) $(VENDOR)
 
 # Debian packages the tests need: Chromium for the browser tests, Virtuoso as a remote engine.
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v virtuoso-t >/dev/null 2>&1 \
-		|| ! command -v java >/dev/null 2>&1; then \
+		|| ! command -v java >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium virtuoso-opensource default-jre-headless >/dev/null; \
+			chromium virtuoso-opensource default-jre-headless fonts-noto-cjk >/dev/null; \
 	fi
 
 build: install

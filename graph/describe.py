@@ -1,0 +1,344 @@
+"""What the server says about one resource: its RDF description and the facts an entity page shows.
+
+Both come from a Backend (embedded store or remote engine), through a few SELECT/CONSTRUCT
+queries, so a page costs the same whatever the size of the dataset. The RDF description is a
+bounded one: the resource's outgoing triples (following blank nodes such as RDF lists), its
+incoming triples, and the provenance about it (the reified statements whose subject or object
+it is, and the quotes they were derived from). The page view is plain dicts, ready for JSON
+and for templates alike, with labels for every node so that nobody reads raw IRIs.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .backend import Backend
+from .errors import QueryError
+from .names import ALTERNATE_LABELS, PREFERRED_LABELS, local_name, prefixed
+from .namespaces import BASE, PREFIXES, PROVENANCE_GRAPH, SDMX_DIM, ZG
+
+# Characters that may not appear inside <…> in SPARQL; IRIs come from request paths.
+_BAD_IRI = re.compile(r"[\x00-\x20<>\"{}|\\^`]")
+#: Incoming relations shown per predicate on a page (a class has as many as it has instances).
+MAX_INCOMING = 200
+
+
+class BadIRIError(QueryError):
+    """A path that cannot be an IRI (spaces, angle brackets …)."""
+
+
+def iri_ref(iri: str) -> str:
+    """`<iri>` for a query, refusing anything that could break out of the brackets."""
+    if not iri or _BAD_IRI.search(iri):
+        raise BadIRIError(f"not a valid IRI: {iri!r}")
+    return f"<{iri}>"
+
+
+def _describe_query(ref: str) -> str:
+    return f"""
+CONSTRUCT {{
+  {ref} ?p ?o . ?n ?np ?no .
+  ?s ?ip {ref} .
+  ?st ?sp ?so . ?q ?qp ?qo .
+}} WHERE {{
+  {{ {ref} ?p ?o }}
+  UNION {{ {ref} ?p0 ?b . FILTER(isBlank(?b)) ?b rdf:rest* ?n . ?n ?np ?no }}
+  UNION {{ ?s ?ip {ref} }}
+  UNION {{
+    GRAPH <{PROVENANCE_GRAPH}> {{
+      {{ ?st rdf:subject {ref} }} UNION {{ ?st rdf:object {ref} }}
+      ?st a rdf:Statement ; ?sp ?so .
+    }}
+  }}
+  UNION {{
+    GRAPH <{PROVENANCE_GRAPH}> {{
+      {{ ?st0 rdf:subject {ref} }} UNION {{ ?st0 rdf:object {ref} }}
+      ?st0 prov:wasDerivedFrom ?q . ?q ?qp ?qo .
+    }}
+  }}
+}}"""
+
+
+def describe(backend: Backend, iri: str) -> Graph:
+    """The bounded description of `iri` as an rdflib Graph (empty when nothing is known)."""
+    g = backend.construct(_describe_query(iri_ref(iri)))
+    for prefix, ns in PREFIXES.items():
+        g.bind(prefix, ns, override=True, replace=True)
+    return g
+
+
+# --------------------------------------------------------------------------- page view
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Preferred and alternate labels per node, both languages."""
+
+    preferred: dict[Node, list[Literal]]
+    alternate: dict[Node, list[Literal]]
+
+    def pair(self, node: Node) -> tuple[str, str]:
+        """(zh, en); each falls back to the other, then to the prefixed or local name."""
+        if isinstance(node, Literal):
+            return str(node), str(node)
+        zh = en = plain = ""
+        for lit in sorted(self.preferred.get(node, []), key=str):
+            lang = (lit.language or "").lower()
+            if lang.startswith("zh") and not zh:
+                zh = str(lit)
+            elif lang.startswith("en") and not en:
+                en = str(lit)
+            elif not lang and not plain:
+                plain = str(lit)
+        fallback = plain or short_name(node)
+        return zh or en or fallback, en or zh or fallback
+
+
+def short_name(node: Node) -> str:
+    if isinstance(node, URIRef):
+        return prefixed(str(node)) or local_name(str(node))
+    if isinstance(node, BNode):
+        return "_:" + str(node)
+    return str(node)
+
+
+def fetch_labels(backend: Backend, nodes: Iterable[Node]) -> Labels:
+    """Labels of many IRIs in one query (in chunks, to keep queries small)."""
+    preferred: dict[Node, list[Literal]] = {}
+    alternate: dict[Node, list[Literal]] = {}
+    iris = sorted({str(n) for n in nodes if isinstance(n, URIRef) and not _BAD_IRI.search(n)})
+    preds = " ".join(f"<{p}>" for p in (*PREFERRED_LABELS, *ALTERNATE_LABELS))
+    for start in range(0, len(iris), 400):
+        values = " ".join(f"<{i}>" for i in iris[start : start + 400])
+        rows = backend.select(
+            f"SELECT ?n ?p ?l WHERE {{ VALUES ?n {{ {values} }} VALUES ?p {{ {preds} }} "
+            "?n ?p ?l FILTER(isLiteral(?l)) }"
+        )
+        for row in rows:
+            n, p, lit = row["n"], row["p"], row["l"]
+            assert isinstance(lit, Literal)
+            target = preferred if p in PREFERRED_LABELS else alternate
+            bucket = target.setdefault(n, [])
+            if lit not in bucket:
+                bucket.append(lit)
+    return Labels(preferred, alternate)
+
+
+def local_path(iri: str) -> str | None:
+    """Where this server serves `iri`: the data namespace maps onto the server root; ontology
+    terms (`ontology#Term`) get a page of their own at /ontology/Term."""
+    if not iri.startswith(BASE):
+        return None
+    rest = iri[len(BASE) :]
+    if rest.startswith("ontology#"):
+        return "/ontology/" + rest[len("ontology#") :]
+    return "/" + rest
+
+
+def node_view(node: Node, labels: Labels) -> dict[str, Any]:
+    """A node as a page shows it: labels and a link for IRIs, text and language for literals."""
+    if isinstance(node, Literal):
+        dt = node.datatype
+        return {
+            "kind": "literal",
+            "value": str(node),
+            "lang": node.language or "",
+            "datatype": (prefixed(str(dt)) or str(dt)) if dt is not None else "",
+        }
+    zh, en = labels.pair(node)
+    return {
+        "kind": "iri" if isinstance(node, URIRef) else "bnode",
+        "iri": str(node),
+        "href": local_path(str(node)) if isinstance(node, URIRef) else None,
+        "short": short_name(node),
+        "label_zh": zh,
+        "label_en": en,
+    }
+
+
+def _sources(backend: Backend, ref: str) -> dict[tuple[Node, Node, Node], list[str]]:
+    """(s, p, o) → the quoted sentences each fact about `ref` was derived from."""
+    rows = backend.select(f"""
+SELECT ?s ?p ?o ?exact WHERE {{
+  GRAPH <{PROVENANCE_GRAPH}> {{
+    {{ ?st rdf:subject {ref} }} UNION {{ ?st rdf:object {ref} }}
+    ?st rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o ; prov:wasDerivedFrom ?q .
+  }}
+  ?q oa:exact ?exact .
+}}""")
+    out: dict[tuple[Node, Node, Node], list[str]] = {}
+    for row in rows:
+        quotes = out.setdefault((row["s"], row["p"], row["o"]), [])
+        text = str(row["exact"])
+        if text not in quotes:
+            quotes.append(text)
+    for quotes in out.values():
+        quotes.sort()
+    return out
+
+
+_FIGURE_QUERY = """
+SELECT ?obs ?indicator ?value ?verbatim ?unit ?comparator ?period ?kind ?rank WHERE {{
+  {{ ?obs <{ref_area}> {ref} }} UNION {{ ?obs <{subject_of}> {ref} }}
+  ?obs a <{obs_class}> .
+  OPTIONAL {{ ?obs zg:indicator ?indicator }}
+  OPTIONAL {{ ?obs sdmx-measure:obsValue ?value }}
+  OPTIONAL {{ ?obs zg:verbatim ?verbatim }}
+  OPTIONAL {{ ?obs sdmx-attribute:unitMeasure ?unit }}
+  OPTIONAL {{ ?obs zg:comparator ?comparator }}
+  OPTIONAL {{ ?obs sdmx-dimension:refPeriod ?period }}
+  OPTIONAL {{ ?obs zg:figureKind ?kind }}
+  OPTIONAL {{ ?obs zg:rankAmong ?rank }}
+}}
+"""
+_FIGURE_SOURCES = """
+SELECT ?obs ?exact WHERE {{
+  {{ ?obs <{ref_area}> {ref} }} UNION {{ ?obs <{subject_of}> {ref} }}
+  GRAPH <{prov}> {{ ?st rdf:subject ?obs ; prov:wasDerivedFrom ?q }}
+  ?q oa:exact ?exact .
+}}
+"""
+
+
+def _figures(backend: Backend, ref: str) -> tuple[list[dict[str, Node]], dict[Node, list[str]]]:
+    names = {"ref": ref, "ref_area": SDMX_DIM.refArea, "subject_of": ZG.subjectOf}
+    rows = backend.select(_FIGURE_QUERY.format(obs_class=ZG.Observation, **names))
+    quotes: dict[Node, list[str]] = {}
+    for row in backend.select(_FIGURE_SOURCES.format(prov=PROVENANCE_GRAPH, **names)):
+        bucket = quotes.setdefault(row["obs"], [])
+        if str(row["exact"]) not in bucket:
+            bucket.append(str(row["exact"]))
+    return rows, quotes
+
+
+def _group(
+    pairs: list[tuple[Node, Node]],
+    fact: Any,
+    sources: dict[tuple[Node, Node, Node], list[str]],
+    labels: Labels,
+    limit: int | None = None,
+) -> list[dict[str, Any]]:
+    """Relations grouped by predicate, predicates in label order, values in label order."""
+    by_pred: dict[Node, list[Node]] = {}
+    for pred, value in pairs:
+        if value not in by_pred.setdefault(pred, []):
+            by_pred[pred].append(value)
+    groups = []
+    for pred in sorted(by_pred, key=lambda p: (labels.pair(p)[1].lower(), str(p))):
+        values = sorted(by_pred[pred], key=lambda v: (labels.pair(v)[0], str(v)))
+        shown = values if limit is None else values[:limit]
+        groups.append({
+            "predicate": node_view(pred, labels),
+            "values": [
+                {**node_view(v, labels), "sources": sources.get(fact(pred, v), [])} for v in shown
+            ],
+            "more": len(values) - len(shown),
+        })
+    return groups
+
+
+#: Shown in their own sections (labels, types) or as sources, not as relations.
+_LABEL_PREDICATES = {*PREFERRED_LABELS, *ALTERNATE_LABELS, RDF.type}
+#: Provenance plumbing: a statement's rdf:subject/rdf:object pointing here is shown as a source.
+_HIDDEN_INCOMING = {RDF.subject, RDF.object, RDF.predicate}
+
+
+def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
+    """Everything an entity page shows, or None when the store knows nothing about `iri`."""
+    ref = iri_ref(iri)
+    node = URIRef(iri)
+    out_rows = backend.select(f"SELECT ?p ?o WHERE {{ {ref} ?p ?o }}")
+    in_rows = backend.select(
+        f"SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {MAX_INCOMING * 20}"
+    )
+    if not out_rows and not in_rows:
+        return None
+    figure_rows, figure_quotes = _figures(backend, ref)
+    sources = _sources(backend, ref)
+    mentioned: set[Node] = {node}
+    for row in out_rows:
+        mentioned.update((row["p"], row["o"]))
+    for row in in_rows:
+        mentioned.update((row["s"], row["p"]))
+    for row in figure_rows:
+        mentioned.update(v for v in row.values() if isinstance(v, URIRef))
+    labels = fetch_labels(backend, mentioned)
+
+    outgoing = [
+        (r["p"], r["o"]) for r in out_rows if r["p"] not in _LABEL_PREDICATES
+    ]
+    incoming = [(r["p"], r["s"]) for r in in_rows if r["p"] not in _HIDDEN_INCOMING]
+    types = sorted({r["o"] for r in out_rows if r["p"] == RDF.type}, key=str)
+    zh, en = labels.pair(node)
+    quotes_here = sorted({q for qs in sources.values() for q in qs})
+    return {
+        "iri": iri,
+        "short": short_name(node),
+        "label_zh": zh,
+        "label_en": en,
+        "labels": _literal_list(labels.preferred.get(node, [])),
+        "alt_labels": _literal_list(labels.alternate.get(node, [])),
+        "types": [node_view(t, labels) for t in types],
+        "is_term": any(t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
+                             OWL.AnnotationProperty, RDF.Property, RDFS.Class,
+                             SKOS.ConceptScheme) for t in types),
+        "outgoing": _group(outgoing, lambda p, v: (node, p, v), sources, labels),
+        "incoming": _group(incoming, lambda p, v: (v, p, node), sources, labels, MAX_INCOMING),
+        "figures": [_figure(row, figure_quotes, labels) for row in _sort_figures(figure_rows)],
+        "quotes": quotes_here,
+    }
+
+
+def _literal_list(lits: list[Literal]) -> list[dict[str, str]]:
+    ordered = sorted(lits, key=lambda lit: (_lang_rank(lit.language), str(lit)))
+    return [{"value": str(lit), "lang": lit.language or ""} for lit in ordered]
+
+
+def _lang_rank(lang: str | None) -> int:
+    lang = (lang or "").lower()
+    return 0 if lang.startswith("zh") else 1 if lang.startswith("en") else 2
+
+
+def _sort_figures(rows: list[dict[str, Node]]) -> list[dict[str, Node]]:
+    return sorted(rows, key=lambda r: (str(r.get("period", "")), str(r.get("indicator", "")),
+                                       str(r["obs"])))
+
+
+def _figure(row: dict[str, Node], quotes: dict[Node, list[str]], labels: Labels) -> dict[str, Any]:
+    def view(name: str) -> dict[str, Any] | None:
+        value = row.get(name)
+        return node_view(value, labels) if value is not None else None
+
+    value = row.get("value")
+    return {
+        "observation": view("obs"),
+        "indicator": view("indicator"),
+        "value": str(value) if value is not None else "",
+        "value_display": _number(value),
+        "verbatim": str(row.get("verbatim", "")),
+        "unit": view("unit"),
+        "comparator": view("comparator"),
+        "period": view("period"),
+        "kind": view("kind"),
+        "rank_among": str(row.get("rank", "")),
+        "sources": sorted(quotes.get(row["obs"], [])),
+    }
+
+
+def _number(value: Node | None) -> str:
+    """1.0E10 → 10,000,000,000; 47.29 stays 47.29."""
+    if not isinstance(value, Literal):
+        return ""
+    try:
+        number = float(str(value))
+    except ValueError:
+        return str(value)
+    if number.is_integer() and abs(number) < 1e18:
+        return f"{int(number):,}"
+    return f"{number:,.10g}"
