@@ -47,12 +47,29 @@ def serve(
             overrides[key] = value
     app = create_app(overrides)
     if get_path is not None:
-        response = app.test_client().get(get_path)
-        sys.stdout.buffer.write(response.get_data())
+        from service.backend import close_backend
+
+        try:
+            response = app.test_client().get(get_path)
+            sys.stdout.buffer.write(response.get_data())
+        finally:
+            close_backend(app)
         ctx.exit(0 if response.status_code < 400 else 1)
     from waitress import serve as waitress_serve
 
     click.echo(
         f"ZoneGraph serving on http://{host}:{port}/ (data: {Path(ctx.obj['data_dir'])})", err=True
     )
-    waitress_serve(app, host=host, port=port, threads=threads, ident="zonegraph")
+    try:
+        waitress_serve(
+            app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="zonegraph",
+            max_request_body_size=app.config["ZONEGRAPH_MAX_REQUEST_BYTES"],
+        )
+    finally:
+        from service.backend import close_backend
+
+        close_backend(app)

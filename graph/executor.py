@@ -48,7 +48,7 @@ _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 _LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
 
 
-class NotAcceptable(QueryError):
+class NotAcceptableError(QueryError):
     """No requested format fits the kind of result the query produced."""
 
 
@@ -267,7 +267,7 @@ class EmbeddedBackend:
             request.timeout,
         )
         if reply[0] == "not-acceptable":
-            raise NotAcceptable(f"no acceptable format for a {reply[1]} result")
+            raise NotAcceptableError(f"no acceptable format for a {reply[1]} result")
         kind, media_type, body, truncated, rows = reply
         return QueryResponse(kind, media_type, body, truncated, rows)
 
@@ -278,7 +278,8 @@ class EmbeddedBackend:
 
     def construct(self, text: str, timeout: float | None = None) -> Graph:
         query_dataset = self._checked(text)
-        data = self._call({"op": "construct", "text": text, "query_dataset": query_dataset}, timeout)
+        msg = {"op": "construct", "text": text, "query_dataset": query_dataset}
+        data = self._call(msg, timeout)
         return Graph().parse(data=data, format="nt")
 
     def update(self, text: str, timeout: float | None = None) -> None:

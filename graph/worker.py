@@ -33,7 +33,13 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
 TRUNCATED_LINK = "urn:zonegraph:truncated"
 
 
-class _Full(Exception):
+def _out(data: bytes | None) -> bytes:
+    """Serialisers return bytes when given no output file."""
+    assert data is not None
+    return data
+
+
+class _FullError(Exception):
     """Raised from the writer to stop Oxigraph once enough lines are written."""
 
 
@@ -48,12 +54,12 @@ class _CappedWriter:
 
     def write(self, chunk: bytes) -> int:
         if self.full:
-            raise _Full
+            raise _FullError
         self.data += chunk
         self.lines += chunk.count(b"\n")
         if self.lines >= self.limit:
             self.full = True
-            raise _Full
+            raise _FullError
         return len(chunk)
 
     def flush(self) -> None:
@@ -72,7 +78,7 @@ def _capped(serialize: Any, limit: int) -> tuple[bytes, bool]:
     writer = _CappedWriter(limit + 1)
     try:
         serialize(writer)
-    except _Full:
+    except _FullError:
         pass
     except OSError:  # pyoxigraph may wrap the writer's exception in an I/O error
         if not writer.full:
@@ -102,17 +108,19 @@ def _mark_graph(body: bytes, fmt: str, cap: int) -> bytes:
     return body
 
 
-def _solutions(results: ox.QuerySolutions, fmt: str, cap: int | None) -> tuple[bytes, bool, int | None]:
+def _solutions(
+    results: ox.QuerySolutions, fmt: str, cap: int | None
+) -> tuple[bytes, bool, int | None]:
     target = SOLUTION_FORMATS[fmt]
     if cap is None:
-        return bytes(results.serialize(format=target)), False, None
+        return _out(results.serialize(format=target)), False, None
     tsv, truncated = _capped(
         lambda w: results.serialize(w, format=ox.QueryResultsFormat.TSV), cap + 1
     )
     rows = tsv.count(b"\n") - 1
     if target != ox.QueryResultsFormat.TSV:
         parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-        body = bytes(parsed.serialize(format=target))  # type: ignore[union-attr]
+        body = _out(parsed.serialize(format=target))
     else:
         body = tsv
     return (_mark_solutions(body, fmt) if truncated else body), truncated, rows
@@ -124,7 +132,7 @@ def _triples(
     target = GRAPH_FORMATS[fmt]
     nt_format = ox.RdfFormat.N_TRIPLES
     if cap is None:
-        nt, truncated = bytes(results.serialize(format=nt_format)), False
+        nt, truncated = _out(results.serialize(format=nt_format)), False
     else:
         nt, truncated = _capped(lambda w: results.serialize(w, format=nt_format), cap)
     rows = nt.count(b"\n")
@@ -132,7 +140,7 @@ def _triples(
         body = nt
     else:
         keep = prefixes if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-        body = bytes(ox.serialize(ox.parse(nt, format=nt_format), format=target, prefixes=keep))
+        body = _out(ox.serialize(ox.parse(nt, format=nt_format), format=target, prefixes=keep))
     return (_mark_graph(body, fmt, cap or 0) if truncated else body), truncated, rows
 
 
@@ -176,7 +184,7 @@ def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
     if op == "construct":
         if not isinstance(results, ox.QueryTriples):
             raise ValueError("construct() needs a CONSTRUCT or DESCRIBE query")
-        return bytes(results.serialize(format=ox.RdfFormat.N_TRIPLES))
+        return _out(results.serialize(format=ox.RdfFormat.N_TRIPLES))
     cap = msg.get("max_rows")
     if isinstance(results, ox.QueryTriples):
         fmt = msg["graph_format"]
@@ -187,7 +195,7 @@ def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
     if fmt not in SOLUTION_FORMATS:
         return ("not-acceptable", "solutions")
     if isinstance(results, ox.QueryBoolean):
-        return ("boolean", fmt, bytes(results.serialize(format=SOLUTION_FORMATS[fmt])), False, None)
+        return ("boolean", fmt, _out(results.serialize(format=SOLUTION_FORMATS[fmt])), False, None)
     return ("solutions", fmt, *_solutions(results, fmt, cap))
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from flask import Flask, current_app
 
@@ -11,31 +13,45 @@ from graph.backend import Backend
 EXTENSION = "zonegraph"
 
 
-def make_backend(config: dict[str, object]) -> Backend:
+def make_backend(config: Mapping[str, Any]) -> Backend:
     kind = config["ZONEGRAPH_STORE"]
-    allow = tuple(config["ZONEGRAPH_ALLOW_REMOTE"])  # type: ignore[call-overload]
+    allow: tuple[str, ...] = tuple(config["ZONEGRAPH_ALLOW_REMOTE"])
     if kind == "remote":
         from graph.remote import RemoteBackend
 
         return RemoteBackend.from_config(config)
     from graph.executor import EmbeddedBackend
 
+    options: dict[str, Any] = {
+        "workers": config["ZONEGRAPH_QUERY_WORKERS"],
+        "timeout": config["ZONEGRAPH_QUERY_TIMEOUT"],
+        "max_rows": config["ZONEGRAPH_MAX_RESULT_ROWS"],
+        # Updates are an in-memory overlay on the release, so they need memory-backed workers.
+        "updatable": bool(config["ZONEGRAPH_UPDATE_TOKEN"]),
+    }
     if kind == "memory":
         from graph.build import build
         from graph.store import nquads_bytes
 
-        return EmbeddedBackend.from_nquads(nquads_bytes(build().dataset), allow)
+        return EmbeddedBackend.from_nquads(nquads_bytes(build().dataset), allow, **options)
     data_dir = config["ZONEGRAPH_DATA_DIR"]
     if data_dir is None:
         from graph.cli import DEFAULT_DATA_DIR
 
         data_dir = DEFAULT_DATA_DIR
     assert isinstance(data_dir, Path)
-    return EmbeddedBackend.open(data_dir, allow)
+    return EmbeddedBackend.open(data_dir, allow, **options)
 
 
 def init_app(app: Flask) -> None:
     app.extensions[EXTENSION] = make_backend(app.config)
+
+
+def close_backend(app: Flask) -> None:
+    """Stop the app's backend (its worker processes); also done at interpreter exit."""
+    backend: Backend | None = app.extensions.pop(EXTENSION, None)
+    if backend is not None:
+        backend.close()
 
 
 def get_backend() -> Backend:

@@ -12,10 +12,14 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import QueryError, QueryRefused, QueryTimeout, StoreError, ZoneGraphError
+from graph.executor import NotAcceptableError
 
 log = logging.getLogger(__name__)
 
+# A timed-out query is 503 Service Unavailable, as Fuseki answers (its message is shown: the
+# client can narrow the query); an overloaded pool (all workers busy) is the same condition.
 STATUS: list[tuple[type[Exception], int]] = [
+    (NotAcceptableError, 406),
     (QueryRefused, 400),
     (QueryError, 400),
     (QueryTimeout, 503),
@@ -50,7 +54,7 @@ def init_app(app: Flask) -> None:
     def _library_error(exc: ZoneGraphError) -> Response:
         for cls, status in STATUS:
             if isinstance(exc, cls):
-                if status >= 500:
+                if status >= 500 and not isinstance(exc, QueryTimeout):
                     log.exception("store failure")
                     return error_response("internal store error", status)
                 return error_response(str(exc), status)
