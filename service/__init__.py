@@ -39,11 +39,6 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     sparql.init_app(app)  # /sparql: SPARQL 1.1 Protocol queries, Service Description; CORS
     update.init_app(app)  # /update: SPARQL Update, only with the bearer token
     describe.init_app(app)  # /.well-known/void
-    from . import describe, sparql, update
-
-    sparql.init_app(app)  # /sparql: SPARQL 1.1 Protocol queries, Service Description; CORS
-    update.init_app(app)  # /update: SPARQL Update, only with the bearer token
-    describe.init_app(app)  # /.well-known/void
 
     from . import dumps, linked_data, pages, render
 
