@@ -47,4 +47,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     linked_data.init_app(app)  # /id/…, /concept/…, /ontology: the data namespace resolves here
     pages.init_app(app)  # /, /query, /search
 
+    from . import analysis_api
+
+    analysis_api.init_app(app)  # /api/analysis/…: groupings, hubs, paths, ego, exports (JSON)
+
     return app
