@@ -50,8 +50,13 @@ def test_clusters_summary_and_detail(mini: views.Prepared) -> None:
     assert "三城一岛" in summary.output and "0.000" in summary.output
     detail = run(mini, "clusters", "三城一岛")
     assert detail.exit_code == 0
-    for text in ("中新广州知识城", "广州科学城", "广州国际生物岛", "实验室: 琶洲实验室（黄埔）",
-                 "生物医药: 中新广州知识城、广州国际生物岛、广州科学城", "boundary edges 10"):  # fmt: skip
+    expected = (
+        "中新广州知识城",
+        "实验室: 琶洲实验室（黄埔）",
+        "生物医药: 中新广州知识城、广州国际生物岛、广州科学城",
+        "boundary edges 10",
+    )
+    for text in expected:
         assert text in detail.output
     english = run(mini, "clusters", "Three Cities and One Island", "--lang", "en")
     assert "Guangzhou Science City" in english.output

@@ -1,4 +1,4 @@
-"""GraphML, GEXF and CSV exports, re-read with NetworkX and csv and checked attribute by attribute."""
+"""GraphML, GEXF and CSV exports, re-read with NetworkX and csv and checked attribute-wise."""
 
 from __future__ import annotations
 
