@@ -33,7 +33,7 @@ TERM_LABELS = {
     SKOS.broader: ("上位概念", "broader"),
     SKOS.related: ("相关", "related"),
     SCHEMA.containedInPlace: ("位于", "contained in place"),
-    SCHEMA.containsPlace: ("包含", "contains place"),
+    SCHEMA.containsPlace: ("包含", "contains"),
     SCHEMA.isPartOf: ("属于", "is part of"),
     SCHEMA.location: ("位于", "location"),
     SCHEMA.manufacturer: ("制造方", "manufacturer"),

@@ -170,7 +170,7 @@ def test_shortest_path_reads_as_a_chain(mini: views.Prepared) -> None:
         "亿航 —位于→ 广州经济技术开发区 —包含→ 广州国际生物岛"
     ]
     assert rep.shortest[0].text("en") == (
-        "EHang —located in→ Guangzhou ETDZ —contains place→ Guangzhou International Bio Island"
+        "EHang —located in→ Guangzhou ETDZ —contains→ Guangzhou International Bio Island"
     )
     assert all(c.length <= 4 for c in rep.paths) and rep.paths[0] == rep.shortest[0]
     assert len(rep.paths) == len({tuple(r.iri for r in c.nodes) for c in rep.paths})
