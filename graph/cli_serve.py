@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 
@@ -56,6 +57,9 @@ def serve(
             close_backend(app)
         ctx.exit(0 if response.status_code < 400 else 1)
     from waitress import serve as waitress_serve
+
+    # SIGTERM ends the server like Ctrl-C does, so the query workers are stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
 
     click.echo(
         f"ZoneGraph serving on http://{host}:{port}/ (data: {Path(ctx.obj['data_dir'])})", err=True

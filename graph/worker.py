@@ -12,7 +12,10 @@ in the requested format, all inside Oxigraph. Graph results do the same with N-T
 
 from __future__ import annotations
 
+import os
 import sys
+import threading
+import time
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -211,8 +214,21 @@ def _open(source: tuple[str, Any]) -> ox.Store:
     return store
 
 
+def _watch_parent() -> None:
+    """Exit when the server dies, even mid-query (a killed parent runs no clean-up)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def main(conn: Connection) -> None:
     """Serve requests until the pipe closes; every answer is ("ok", value) or ("error", …)."""
+    _watch_parent()
     try:
         store = _open(conn.recv())
     except Exception as exc:  # reported to the parent, which raises StoreError

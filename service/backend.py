@@ -40,7 +40,8 @@ def make_backend(config: Mapping[str, Any]) -> Backend:
 
         data_dir = DEFAULT_DATA_DIR
     assert isinstance(data_dir, Path)
-    return EmbeddedBackend.open(data_dir, allow, **options)
+    in_memory = config["ZONEGRAPH_WORKER_STORE"] == "memory"
+    return EmbeddedBackend.open(data_dir, allow, in_memory=in_memory, **options)
 
 
 def init_app(app: Flask) -> None:

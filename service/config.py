@@ -87,6 +87,12 @@ SETTINGS: dict[str, Setting] = {
     "ZONEGRAPH_QUERY_WORKERS": Setting(
         2, _count, "Query worker processes (each can be killed on timeout)."
     ),
+    "ZONEGRAPH_WORKER_STORE": Setting(
+        "memory",
+        _choice("memory", "disk"),
+        "Embedded store: each worker holds the release in memory (fast), or all read the "
+        "on-disk store (less memory). With an update token workers always use memory.",
+    ),
     "ZONEGRAPH_MAX_RESULT_ROWS": Setting(
         10000, _count, "Rows (or triples) a result may hold before it is truncated."
     ),

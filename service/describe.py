@@ -186,8 +186,11 @@ def rdf_response(g: Graph) -> Response:
     wanted = request.args.get("format") or request.args.get("output")
     media_type = negotiation.pick(request.headers.get("Accept"), wanted, "graph")
     if media_type is None:
-        abort(406, "no acceptable format: offered text/turtle, application/ld+json, "
-              "application/n-triples, application/rdf+xml")
+        abort(
+            406,
+            "no acceptable format: offered text/turtle, application/ld+json, "
+            "application/n-triples, application/rdf+xml",
+        )
     fmt = RDFLIB_FORMATS[media_type]
     body = g.serialize(format=fmt, encoding="utf-8")
     resp = Response(body, mimetype=media_type)

@@ -82,8 +82,7 @@ def read_query() -> Protocol:
     else:
         abort(
             415,
-            f"unsupported Content-Type {request.mimetype or '(none)'}: "
-            f"use {FORM} or {QUERY_TYPE}",
+            f"unsupported Content-Type {request.mimetype or '(none)'}: use {FORM} or {QUERY_TYPE}",
         )
     if text is not None:
         limit = current_app.config["ZONEGRAPH_MAX_REQUEST_BYTES"]

@@ -53,8 +53,7 @@ def read_update() -> str:
     else:
         abort(
             415,
-            f"unsupported Content-Type {request.mimetype or '(none)'}: "
-            f"use {FORM} or {UPDATE_TYPE}",
+            f"unsupported Content-Type {request.mimetype or '(none)'}: use {FORM} or {UPDATE_TYPE}",
         )
     if "using-graph-uri" in extra or "using-named-graph-uri" in extra:
         abort(400, "using-graph-uri and using-named-graph-uri are not supported; use USING")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from rdflib import Graph
 
@@ -18,3 +20,13 @@ def built() -> BuildResult:
 def union_graph(built: BuildResult) -> Graph:
     """All named graphs of the shipped dataset merged into one rdflib Graph."""
     return built.union()
+
+
+@pytest.fixture(scope="session")
+def sparql_data_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the shipped dataset published, as `zonegraph build` leaves it."""
+    from graph.store import publish
+
+    data_dir = tmp_path_factory.mktemp("sparql-data")
+    publish(built.dataset, data_dir, {"built": "test"})
+    return data_dir
