@@ -128,7 +128,7 @@ def test_load_is_refused_without_connecting(writable: Flask, listener: socket.so
     for update in (
         f"LOAD <http://127.0.0.1:{port}/data.ttl>",
         f"LOAD SILENT <http://127.0.0.1:{port}/data.ttl> INTO GRAPH <urn:x>",
-        f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}",
+        f"INSERT {{ ?s ?p ?o }} WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}",
     ):
         resp = client.post("/update", data={"update": update}, headers=auth)
         assert resp.status_code == 400, update
@@ -197,7 +197,7 @@ def test_the_listener_does_see_an_allowed_service(
         resp = app.test_client().get(
             "/sparql",
             query_string={
-                "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+                "query": f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/> {{ ?s ?p ?o }} }}"
             },
         )
     thread.join()
