@@ -6,88 +6,59 @@ script uses them without knowing where the graph came from. Results are determin
 sorted before any seeded algorithm, ties are broken by label and IRI, Louvain and sampled
 betweenness take a seed.
 
+Paths, ego networks and similarity live in graph.connections and are re-exported here, so that
+`from graph import analysis` is the one import a script needs.
+
 PageRank is computed here by power iteration, because NetworkX's version needs NumPy/SciPy,
 which ZoneGraph does not depend on.
 """
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
 from rdflib import Graph, URIRef
 
-from .errors import ZoneGraphError
-from .names import UnknownEntityError
-from .namespaces import ZG
-from .views import (
-    INVERSE_LABELS,
-    Prepared,
-    containment_tree,
-    grouping_members,
-    groupings,
-    prepare,
-    undirected,
+from .connections import (
+    Chain,
+    EgoReport,
+    PathReport,
+    SimilarPair,
+    Step,
+    chain,
+    ego,
+    industry_profiles,
+    jaccard,
+    paths,
+    similar,
 )
+from .names import AmbiguousEntityError, UnknownEntityError
+from .namespaces import ZG
+from .results import (
+    AnalysisError,
+    Link,
+    Ref,
+    Serialisable,
+    industries_of,
+    link,
+    ref,
+    sorted_refs,
+)
+from .views import Prepared, containment_tree, grouping_members, groupings, prepare, undirected
 
 #: Above this many nodes betweenness is estimated from `BETWEENNESS_SAMPLES` seeded sources.
 BETWEENNESS_EXACT_MAX = 2000
 BETWEENNESS_SAMPLES = 256
 DEFAULT_SEED = 42
-MAX_PATHS_EXAMINED = 20000
-
-
-class AnalysisError(ZoneGraphError):
-    """A request the analyses cannot answer as asked (a bad parameter, not a grouping …)."""
-
-
-@dataclass(frozen=True)
-class Ref:
-    """An entity as results show it: IRI, labels, class."""
-
-    iri: str
-    label_zh: str
-    label_en: str
-    cls: str = ""
-
-    def label(self, lang: str = "zh") -> str:
-        return self.label_en if lang == "en" else self.label_zh
-
-
-def ref(p: Prepared, node: str) -> Ref:
-    if node in p.entity:
-        d = p.entity.nodes[node]
-        return Ref(node, d["label_zh"], d["label_en"], d["class"])
-    zh, en = p.vocab.labeller.labels(URIRef(node))
-    return Ref(node, zh, en, "")
-
-
-class _Serialisable:
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)  # type: ignore[call-overload, no-any-return]
-
-
-def _sorted_refs(p: Prepared, nodes: Iterable[str]) -> list[Ref]:
-    return sorted((ref(p, n) for n in set(nodes)), key=lambda r: (r.label_zh, r.iri))
 
 
 # --------------------------------------------------------------------------- groupings
 
 
 @dataclass(frozen=True)
-class Link(_Serialisable):
-    source: Ref
-    predicate: str
-    label_zh: str
-    label_en: str
-    target: Ref
-
-
-@dataclass(frozen=True)
-class Tie(_Serialisable):
+class Tie(Serialisable):
     """Something two or more members share: an industry, a place, a policy, a neighbour."""
 
     entity: Ref
@@ -95,7 +66,7 @@ class Tie(_Serialisable):
 
 
 @dataclass(frozen=True)
-class MemberProfile(_Serialisable):
+class MemberProfile(Serialisable):
     member: Ref
     #: What the member hosts or is tied to, by class label (zh): 企业 → [...], 实验室 → [...]
     hosts: dict[str, list[Ref]]
@@ -103,7 +74,7 @@ class MemberProfile(_Serialisable):
 
 
 @dataclass(frozen=True)
-class ClusterReport(_Serialisable):
+class ClusterReport(Serialisable):
     grouping: Ref
     formula: str | None
     declared_member_count: int | None
@@ -134,19 +105,17 @@ def cluster_report(graph: Graph | Prepared, grouping: str) -> ClusterReport:
         hosted: set[str] = set(nx.descendants(tree, m)) if m in tree else set()
         hosted |= {s for s, _, k in p.entity.in_edges(m, keys=True) if _is_hosting(k)}
         by_class: dict[str, list[Ref]] = {}
-        for r in _sorted_refs(p, hosted - mset - {node}):
+        for r in sorted_refs(p, hosted - mset - {node}):
             label = p.entity.nodes[r.iri]["class_zh"] or "其他"
             by_class.setdefault(label, []).append(r)
         profiles.append(
-            MemberProfile(ref(p, m), dict(sorted(by_class.items())), _industries(p, m, hosted))
+            MemberProfile(ref(p, m), dict(sorted(by_class.items())), industries_of(p, m, hosted))
         )
     links = [
-        _link(p, a, b, k)
-        for a, b, k in sorted(p.entity.edges(keys=True))
-        if a in mset and b in mset
+        link(p, a, b, k) for a, b, k in sorted(p.entity.edges(keys=True)) if a in mset and b in mset
     ]
     ties = _ties(p, u, members, exclude={node})
-    shared_ind = _shared_industries(p, profiles)
+    shared_ind = _sharedindustries_of(p, profiles)
     policy_like = {"zg:Policy", "zg:Measure"}
     shared_pol = [t for t in ties if p.entity.nodes[t.entity.iri]["class"] in policy_like]
     sub = u.subgraph(members)
@@ -171,31 +140,18 @@ def cluster_report(graph: Graph | Prepared, grouping: str) -> ClusterReport:
     )
 
 
-def _shared_industries(p: Prepared, profiles: list[MemberProfile]) -> list[Tie]:
+def _sharedindustries_of(p: Prepared, profiles: list[MemberProfile]) -> list[Tie]:
     """Industries in the profiles (own or hosted) of two or more members."""
     holders: dict[str, set[str]] = {}
     for prof in profiles:
         for ind in prof.industries:
             holders.setdefault(ind.iri, set()).add(prof.member.iri)
-    ties = [Tie(ref(p, i), _sorted_refs(p, ms)) for i, ms in holders.items() if len(ms) >= 2]
+    ties = [Tie(ref(p, i), sorted_refs(p, ms)) for i, ms in holders.items() if len(ms) >= 2]
     return sorted(ties, key=lambda t: (-len(t.members), t.entity.label_zh, t.entity.iri))
 
 
 def _is_hosting(key: str) -> bool:
     return key in {"zg:locatedIn", "zg:registeredIn", "zg:incubatedIn", "zg:clusterIn"}
-
-
-def _industries(p: Prepared, member: str, hosted: set[str]) -> list[Ref]:
-    found = {
-        b for a in ({member} | hosted) for _, b, k in p.entity.out_edges(a, keys=True)
-        if k == "zg:industry"
-    }  # fmt: skip
-    return _sorted_refs(p, found)
-
-
-def _link(p: Prepared, a: str, b: str, key: str) -> Link:
-    d = p.entity.edges[a, b, key]
-    return Link(ref(p, a), d["predicate"], d["label_zh"], d["label_en"], ref(p, b))
 
 
 def _ties(p: Prepared, u: nx.Graph[str], members: list[str], exclude: set[str]) -> list[Tie]:
@@ -204,7 +160,7 @@ def _ties(p: Prepared, u: nx.Graph[str], members: list[str], exclude: set[str]) 
         for n in u[m]:
             if n not in exclude and n not in members:
                 shared.setdefault(n, set()).add(m)
-    ties = [Tie(ref(p, n), _sorted_refs(p, ms)) for n, ms in shared.items() if len(ms) >= 2]
+    ties = [Tie(ref(p, n), sorted_refs(p, ms)) for n, ms in shared.items() if len(ms) >= 2]
     return sorted(ties, key=lambda t: (-len(t.members), t.entity.label_zh, t.entity.iri))
 
 
@@ -217,7 +173,7 @@ def all_clusters(graph: Graph | Prepared) -> list[ClusterReport]:
 
 
 @dataclass(frozen=True)
-class HubScore(_Serialisable):
+class HubScore(Serialisable):
     entity: Ref
     degree: int
     pagerank: float
@@ -225,7 +181,7 @@ class HubScore(_Serialisable):
 
 
 @dataclass(frozen=True)
-class HubReport(_Serialisable):
+class HubReport(Serialisable):
     scope: Ref | None
     nodes: int
     edges: int
@@ -330,7 +286,7 @@ def hubs_per_zone(
 
 
 @dataclass(frozen=True)
-class Community(_Serialisable):
+class Community(Serialisable):
     index: int
     size: int
     #: The best-connected members first, as a name for the community.
@@ -339,7 +295,7 @@ class Community(_Serialisable):
 
 
 @dataclass(frozen=True)
-class Agreement(_Serialisable):
+class Agreement(Serialisable):
     """How well a declared grouping falls into one detected community."""
 
     grouping: Ref
@@ -350,7 +306,7 @@ class Agreement(_Serialisable):
 
 
 @dataclass(frozen=True)
-class CommunityReport(_Serialisable):
+class CommunityReport(Serialisable):
     seed: int
     resolution: float
     modularity: float
@@ -380,7 +336,7 @@ def communities(
     for i, c in enumerate(found):
         by_degree = sorted(c, key=lambda n: (-u.degree(n), p.entity.nodes[n]["label_zh"], n))
         result.append(
-            Community(i, len(c), [ref(p, n) for n in by_degree[:leading]], _sorted_refs(p, c))
+            Community(i, len(c), [ref(p, n) for n in by_degree[:leading]], sorted_refs(p, c))
         )
     agreement = []
     for g in groupings(p):
@@ -398,219 +354,10 @@ def communities(
     return CommunityReport(seed, resolution, round(modularity, 6), result, agreement)
 
 
-# --------------------------------------------------------------------------- paths
-
-
-@dataclass(frozen=True)
-class Step(_Serialisable):
-    predicate: str
-    label_zh: str
-    label_en: str
-    #: False when the RDF triple points from the later node back to the earlier one.
-    forward: bool
-
-
-@dataclass(frozen=True)
-class Chain(_Serialisable):
-    nodes: list[Ref]
-    steps: list[Step]
-
-    @property
-    def length(self) -> int:
-        return len(self.steps)
-
-    def text(self, lang: str = "zh") -> str:
-        """亿航 —位于→ 广州开发区 —包含→ 广州国际生物岛"""
-        parts = [self.nodes[0].label(lang)]
-        for step, node in zip(self.steps, self.nodes[1:], strict=True):
-            label = step.label_en if lang == "en" else step.label_zh
-            parts.append(f" —{label}→ " if step.forward else f" ←{label}— ")
-            parts.append(node.label(lang))
-        return "".join(parts)
-
-
-@dataclass(frozen=True)
-class PathReport(_Serialisable):
-    source: Ref
-    target: Ref
-    connected: bool
-    shortest_length: int | None
-    shortest: list[Chain]
-    paths: list[Chain]
-    max_length: int
-
-    def message(self, lang: str = "zh") -> str:
-        if self.connected:
-            return ""
-        a, b = self.source.label(lang), self.target.label(lang)
-        if lang == "en":
-            return f"no path between {a} and {b} in the entity graph"
-        return f"图中「{a}」与「{b}」之间没有路径"
-
-
-def _step(p: Prepared, a: str, b: str) -> Step:
-    """The edge to show between neighbours: one pointing forward if any, else the inverse."""
-    forward = sorted(p.entity[a][b]) if p.entity.has_edge(a, b) else []
-    if forward:
-        d = p.entity.edges[a, b, forward[0]]
-        return Step(d["predicate"], d["label_zh"], d["label_en"], True)
-    key = sorted(p.entity[b][a])[0]
-    d = p.entity.edges[b, a, key]
-    inverse = INVERSE_LABELS.get(URIRef(d["predicate"]))
-    if inverse:
-        return Step(d["predicate"], inverse[0], inverse[1], True)
-    return Step(d["predicate"], d["label_zh"], d["label_en"], False)
-
-
-def chain(p: Prepared, nodes: list[str]) -> Chain:
-    steps = [_step(p, a, b) for a, b in itertools.pairwise(nodes)]
-    return Chain([ref(p, n) for n in nodes], steps)
-
-
-def paths(
-    graph: Graph | Prepared, source: str, target: str, max_length: int = 4, limit: int = 20
-) -> PathReport:
-    """How two entities (names or IRIs) are connected, edges followed either way: all
-    shortest paths, and up to `limit` simple paths of at most `max_length` steps."""
-    if not 1 <= max_length <= 8:
-        raise AnalysisError("max length must be between 1 and 8")
-    if limit < 1:
-        raise AnalysisError("limit must be at least 1")
-    p = prepare(graph)
-    a, b = p.resolve(source), p.resolve(target)
-    if a == b:
-        raise AnalysisError("source and target are the same entity / 起点与终点相同")
-    u = undirected(p.entity)
-    if not nx.has_path(u, a, b):
-        return PathReport(ref(p, a), ref(p, b), False, None, [], [], max_length)
-    shortest_nodes = sorted(nx.all_shortest_paths(u, a, b))
-    shortest = [chain(p, ns) for ns in shortest_nodes[:limit]]
-    found = list(
-        itertools.islice(nx.all_simple_paths(u, a, b, cutoff=max_length), MAX_PATHS_EXAMINED)
-    )
-    found.sort(key=lambda ns: (len(ns), [p.entity.nodes[n]["label_zh"] for n in ns], ns))
-    return PathReport(
-        ref(p, a),
-        ref(p, b),
-        True,
-        len(shortest_nodes[0]) - 1,
-        shortest,
-        [chain(p, ns) for ns in found[:limit]],
-        max_length,
-    )
-
-
-# --------------------------------------------------------------------------- ego networks
-
-
-@dataclass(frozen=True)
-class EgoReport(_Serialisable):
-    center: Ref
-    radius: int
-    #: Neighbours by distance: {"1": [...], "2": [...]} (string keys, as JSON has them).
-    rings: dict[str, list[Ref]]
-    links: list[Link]
-
-
-def ego(graph: Graph | Prepared, entity: str, radius: int = 1) -> EgoReport:
-    if not 1 <= radius <= 4:
-        raise AnalysisError("radius must be between 1 and 4")
-    p = prepare(graph)
-    c = p.resolve(entity)
-    dist = nx.single_source_shortest_path_length(undirected(p.entity), c, cutoff=radius)
-    rings: dict[str, list[Ref]] = {}
-    for d in range(1, radius + 1):
-        rings[str(d)] = _sorted_refs(p, [n for n, k in dist.items() if k == d])
-    inside = set(dist)
-    links = [
-        _link(p, a, b, k)
-        for a, b, k in sorted(p.entity.edges(keys=True))
-        if a in inside and b in inside
-    ]
-    return EgoReport(ref(p, c), radius, rings, links)
-
-
-# --------------------------------------------------------------------------- similarity
-
-
-def jaccard(a: set[Any] | frozenset[Any], b: set[Any] | frozenset[Any]) -> float:
-    """|a ∩ b| / |a ∪ b|; two empty sets are not similar (0.0), not undefined."""
-    union = a | b
-    return len(a & b) / len(union) if union else 0.0
-
-
-@dataclass(frozen=True)
-class SimilarPair(_Serialisable):
-    a: Ref
-    b: Ref
-    jaccard: float
-    shared: list[Ref]
-    only_a: int
-    only_b: int
-
-
-def _nested(tree: nx.DiGraph[str], a: str, b: str) -> bool:
-    return a in tree and b in tree and (nx.has_path(tree, a, b) or nx.has_path(tree, b, a))
-
-
-def industry_profiles(graph: Graph | Prepared) -> dict[str, frozenset[str]]:
-    """Industries of each zone and park: its own, and those of everything placed in it."""
-    p = prepare(graph)
-    tree = containment_tree(p)
-    places = [
-        n for n in p.entity
-        if p.vocab.is_a(URIRef(n), ZG.DevelopmentZone) or p.vocab.is_a(URIRef(n), ZG.Park)
-    ]  # fmt: skip
-    out = {}
-    for place in sorted(places):
-        inside = {place} | (set(nx.descendants(tree, place)) if place in tree else set())
-        out[place] = frozenset(r.iri for r in _industries(p, place, inside))
-    return out
-
-
-def similar(
-    graph: Graph | Prepared,
-    entity: str | None = None,
-    top: int = 10,
-    min_shared: int = 1,
-    include_nested: bool = False,
-) -> list[SimilarPair]:
-    """The most similar pairs of zones and parks by industry (Jaccard), or, given `entity`,
-    the places most similar to it. A zone inherits its parks' industries, so a zone and its
-    own park look alike for no news; such nested pairs are left out unless asked for."""
-    if top < 1:
-        raise AnalysisError("top must be at least 1")
-    p = prepare(graph)
-    profiles = industry_profiles(p)
-    tree = containment_tree(p)
-    pairs: Iterable[tuple[str, str]]
-    if entity is not None:
-        e = p.resolve(entity)
-        if e not in profiles:
-            raise AnalysisError(f"{ref(p, e).label_zh} is not a zone or park / 不是开发区或园区")
-        pairs = ((e, other) for other in profiles if other != e)
-    else:
-        pairs = itertools.combinations(sorted(profiles), 2)
-    found = []
-    for a, b in pairs:
-        shared = profiles[a] & profiles[b]
-        if len(shared) < min_shared or (not include_nested and _nested(tree, a, b)):
-            continue
-        found.append(
-            SimilarPair(
-                ref(p, a), ref(p, b), round(jaccard(profiles[a], profiles[b]), 6),
-                _sorted_refs(p, shared), len(profiles[a] - shared), len(profiles[b] - shared),
-            )
-        )  # fmt: skip
-    found.sort(
-        key=lambda s: (-s.jaccard, -len(s.shared), s.a.label_zh, s.b.label_zh, s.a.iri, s.b.iri)
-    )
-    return found[:top]
-
-
 __all__ = [
-    "AnalysisError", "ClusterReport", "CommunityReport", "EgoReport", "UnknownEntityError",
-    "HubReport", "PathReport", "Ref", "SimilarPair", "all_clusters", "betweenness", "chain",
-    "cluster_report", "communities", "ego", "hubs", "hubs_per_zone", "industry_profiles",
-    "jaccard", "louvain", "pagerank", "paths", "similar", "zone_ecosystem",
+    "AmbiguousEntityError", "AnalysisError", "Chain", "ClusterReport", "CommunityReport",
+    "EgoReport", "HubReport", "Link", "PathReport", "Ref", "SimilarPair", "Step",
+    "UnknownEntityError", "all_clusters", "betweenness", "chain", "cluster_report",
+    "communities", "ego", "hubs", "hubs_per_zone", "industry_profiles", "jaccard", "louvain",
+    "pagerank", "paths", "similar", "zone_ecosystem",
 ]  # fmt: skip
