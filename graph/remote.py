@@ -1,0 +1,436 @@
+"""A remote SPARQL 1.1 engine as a query backend, and publishing a build into it.
+
+Deployments that outgrow one machine point ZoneGraph at Virtuoso, Fuseki, GraphDB or an
+Oxigraph server. The engine does the work; this module keeps ZoneGraph's rules in front of it:
+the SERVICE/LOAD allow-list is checked here before anything is forwarded (engines fetch URLs
+themselves), every request has a client-side deadline plus the engine's own limit where it has
+one, and updates are refused unless the deployment enabled them.
+
+Engines disagree on small things, so a `dialect` names the engine:
+- oxigraph: the default graph is only the unnamed graph unless `union-default-graph` is sent;
+  a query past the server's --timeout-s is cut off mid-stream with a plain-text message.
+- virtuoso: the default graph is the union of every graph, including its own system graphs, so
+  ZoneGraph's graphs are named explicitly; `timeout` (ms) returns partial results flagged by
+  an `X-SQL-State: S1TAT` header, which must become an error, never a short answer; ASK comes
+  back as a one-row table and JSON uses the SPARQL 1.0 `typed-literal` term type.
+- fuseki: union default graph is the dataset's configuration (tdb:unionDefaultGraph);
+  `timeout` is in seconds.
+- generic: the protocol and nothing else.
+
+Only the standard library speaks HTTP here (urllib: digest auth for Virtuoso's protected
+endpoints comes with it), so the remote backend adds no dependency.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import re
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .backend import QueryRequest, QueryResponse, ResultKind
+from .errors import QueryError, QueryTimeout, StoreError
+from .safety import _TOKENS, check_query, mentions_remote, remote_targets
+
+DIALECTS = ("oxigraph", "virtuoso", "fuseki", "generic")
+JSON_RESULTS = "application/sparql-results+json"
+#: Graphs Virtuoso creates for itself; never part of ZoneGraph's dataset.
+VIRTUOSO_SYSTEM = (
+    "http://www.openlinksw.com/",
+    "http://www.w3.org/ns/ldp#",
+    "http://localuriqaserver/",
+    "http://localhost:8890/",
+)
+_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+_OXIGRAPH_CANCELLED = b"operation has been cancelled"
+GRACE = 2.0  # seconds the client waits beyond the engine's own limit before giving up
+GRAPHS_TTL = 30.0
+
+
+class RemoteError(StoreError):
+    """The remote engine failed or could not be reached (a server fault, not the user's)."""
+
+
+@dataclass(frozen=True)
+class RemoteSettings:
+    """Where the engine is and how to talk to it; built from service settings or CLI options."""
+
+    query_url: str
+    update_url: str | None = None
+    gsp_url: str | None = None
+    dialect: str = "generic"
+    timeout: float = 10.0
+    allow: tuple[str, ...] = ()
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    writable: bool = False
+
+    def __post_init__(self) -> None:
+        if self.dialect not in DIALECTS:
+            raise StoreError(f"unknown remote dialect {self.dialect!r}: use {', '.join(DIALECTS)}")
+        for url in (self.query_url, self.update_url, self.gsp_url):
+            if url is not None and urllib.parse.urlsplit(url).scheme not in ("http", "https"):
+                raise StoreError(f"remote endpoint {url!r} is not an http(s) URL")
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> RemoteSettings:
+        """Settings from the service's ZONEGRAPH_* mapping (already checked by service.config)."""
+        query_url = config.get("ZONEGRAPH_REMOTE_QUERY_URL")
+        if not query_url:
+            raise StoreError("ZONEGRAPH_STORE=remote needs ZONEGRAPH_REMOTE_QUERY_URL")
+        return cls(
+            query_url=str(query_url),
+            update_url=config.get("ZONEGRAPH_REMOTE_UPDATE_URL") or None,
+            gsp_url=config.get("ZONEGRAPH_REMOTE_GSP_URL") or None,
+            dialect=str(config.get("ZONEGRAPH_REMOTE_DIALECT") or "generic"),
+            timeout=float(config.get("ZONEGRAPH_QUERY_TIMEOUT") or 10.0),
+            allow=tuple(config.get("ZONEGRAPH_ALLOW_REMOTE") or ()),
+            user=config.get("ZONEGRAPH_REMOTE_USER") or None,
+            password=config.get("ZONEGRAPH_REMOTE_PASSWORD") or None,
+            writable=bool(config.get("ZONEGRAPH_UPDATE_TOKEN")),
+        )
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    headers: Mapping[str, str]
+    body: bytes
+
+
+class _Http:
+    """POST/PUT/DELETE with a deadline; engine faults become typed errors."""
+
+    def __init__(self, settings: RemoteSettings) -> None:
+        handlers: list[urllib.request.BaseHandler] = []
+        if settings.user is not None:
+            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+            for url in (settings.query_url, settings.update_url, settings.gsp_url):
+                if url:
+                    passwords.add_password(None, url, settings.user, settings.password or "")
+            handlers += [
+                urllib.request.HTTPDigestAuthHandler(passwords),
+                urllib.request.HTTPBasicAuthHandler(passwords),
+            ]
+        # No proxies: the engine is the deployment's own, and a proxy would see every query.
+        handlers.append(urllib.request.ProxyHandler({}))
+        self._opener = urllib.request.build_opener(*handlers)
+
+    def send(
+        self,
+        method: str,
+        url: str,
+        body: bytes | None,
+        headers: Mapping[str, str],
+        timeout: float,
+    ) -> _Reply:
+        req = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
+        try:
+            with self._opener.open(req, timeout=timeout) as resp:
+                return _Reply(resp.status, dict(resp.headers.items()), resp.read())
+        except urllib.error.HTTPError as exc:
+            detail = exc.read().decode("utf-8", "replace")
+            return _Reply(exc.code, dict(exc.headers.items()), detail.encode("utf-8"))
+        except TimeoutError:
+            raise QueryTimeout(f"the remote engine did not answer within {timeout:.0f} s") from None
+        except urllib.error.URLError as exc:
+            if isinstance(exc.reason, TimeoutError):
+                raise QueryTimeout(
+                    f"the remote engine did not answer within {timeout:.0f} s"
+                ) from None
+            raise RemoteError(f"remote engine at {url} unreachable: {exc.reason}") from None
+        except (ConnectionError, http.client.HTTPException) as exc:
+            raise RemoteError(f"remote engine at {url} failed: {exc}") from None
+
+
+def query_form(text: str) -> str:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside strings and IRIs."""
+    match = _FORM.search(_TOKENS.sub(" ", text))
+    if match is None:
+        raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
+    return match.group(1).upper()
+
+
+def _engine_message(body: bytes) -> str:
+    text = body.decode("utf-8", "replace").strip()
+    text = text.split("\nSPARQL query:")[0].strip()  # Virtuoso echoes the query back
+    return " ".join(text.split())[:500] or "no message"
+
+
+class RemoteBackend:
+    """graph.backend.Backend over the SPARQL 1.1 Protocol."""
+
+    def __init__(self, settings: RemoteSettings) -> None:
+        self.settings = settings
+        self._http = _Http(settings)
+        self._graphs: tuple[float, list[str]] | None = None
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> RemoteBackend:
+        return cls(RemoteSettings.from_config(config))
+
+    # --- queries --------------------------------------------------------------------------
+
+    def run(self, request: QueryRequest) -> QueryResponse:
+        if mentions_remote(request.text):
+            check_query(request.text, self.settings.allow, self.named_graphs())
+        form = query_form(request.text)
+        kind: ResultKind = (
+            "graph" if form in ("CONSTRUCT", "DESCRIBE") else
+            "boolean" if form == "ASK" else "solutions"
+        )
+        accept = request.graph_format if kind == "graph" else request.solutions_format
+        virtuoso_ask = kind == "boolean" and self.settings.dialect == "virtuoso"
+        timeout = request.timeout or self.settings.timeout
+        reply = self._query(
+            request, JSON_RESULTS if virtuoso_ask else accept, timeout
+        )
+        body = reply.body
+        if self.settings.dialect == "virtuoso":
+            if virtuoso_ask:
+                return QueryResponse(kind, accept, _boolean_body(_virtuoso_ask(body), accept))
+            if accept == JSON_RESULTS:
+                body = body.replace(b'"type": "typed-literal"', b'"type": "literal"')
+        media = reply.headers.get("Content-Type", accept).split(";")[0].strip() or accept
+        return QueryResponse(kind, media, body)
+
+    def _query(self, request: QueryRequest, accept: str, timeout: float) -> _Reply:
+        params: list[tuple[str, str]] = [("query", request.text)]
+        params += self._dataset_params(request)
+        dialect = self.settings.dialect
+        if dialect == "virtuoso":
+            params.append(("timeout", str(int(timeout * 1000))))
+        elif dialect == "fuseki":
+            params.append(("timeout", f"{timeout:g}"))
+        reply = self._http.send(
+            "POST",
+            self.settings.query_url,
+            urllib.parse.urlencode(params).encode("ascii"),
+            {
+                "Accept": accept,
+                "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
+            },
+            timeout + GRACE,
+        )
+        self._raise_for(reply, timeout)
+        return reply
+
+    def _dataset_params(self, request: QueryRequest) -> list[tuple[str, str]]:
+        """The RDF dataset: as asked, else the union of ZoneGraph's graphs (engine by engine)."""
+        if request.default_graphs or request.named_graphs:
+            return [("default-graph-uri", g) for g in request.default_graphs or ()] + [
+                ("named-graph-uri", g) for g in request.named_graphs or ()
+            ]
+        if _has_from(request.text):
+            return []  # the query names its own dataset
+        if self.settings.dialect == "oxigraph":
+            return [("union-default-graph", "")]
+        if self.settings.dialect == "virtuoso":
+            graphs = self.named_graphs()
+            return [("default-graph-uri", g) for g in graphs] + [
+                ("named-graph-uri", g) for g in graphs
+            ]
+        return []
+
+    def _raise_for(self, reply: _Reply, timeout: float) -> None:
+        if reply.headers.get("X-SQL-State") == "S1TAT" or (
+            _OXIGRAPH_CANCELLED in reply.body[-200:]
+        ):
+            raise QueryTimeout(f"query stopped by the remote engine after {timeout:g} s")
+        if reply.status < 400:
+            return
+        message = _engine_message(reply.body)
+        lowered = message.lower()
+        if "timeout" in lowered or "timed out" in lowered or "cancelled" in lowered:
+            raise QueryTimeout(f"query stopped by the remote engine: {message}")
+        if reply.status in (400, 422):
+            raise QueryError(f"the engine rejected the query: {message}")
+        if reply.status in (401, 403):
+            raise RemoteError(f"the remote engine refused access ({reply.status}): {message}")
+        raise RemoteError(f"remote engine error {reply.status}: {message}")
+
+    def select(self, text: str, timeout: float | None = None) -> list[dict[str, Node]]:
+        if query_form(text) != "SELECT":
+            raise QueryError("select() needs a SELECT query")
+        data = json.loads(self.run(QueryRequest(text, timeout=timeout)).body)
+        return [
+            {name: _term(value) for name, value in row.items()}
+            for row in data["results"]["bindings"]
+        ]
+
+    def construct(self, text: str, timeout: float | None = None) -> Graph:
+        if query_form(text) not in ("CONSTRUCT", "DESCRIBE"):
+            raise QueryError("construct() needs a CONSTRUCT or DESCRIBE query")
+        resp = self.run(QueryRequest(text, graph_format="application/n-triples", timeout=timeout))
+        return triples_to_graph(resp.body)
+
+    def update(self, text: str, timeout: float | None = None) -> None:
+        if not self.settings.writable or self.settings.update_url is None:
+            raise QueryError("the store is read-only: no update token or update endpoint is set")
+        check_query(text, self.settings.allow, self.named_graphs())
+        limit = timeout or self.settings.timeout
+        reply = self._http.send(
+            "POST",
+            self.settings.update_url,
+            urllib.parse.urlencode({"update": text}).encode("ascii"),
+            {"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"},
+            limit + GRACE,
+        )
+        self._raise_for(reply, limit)
+        self._graphs = None
+
+    def named_graphs(self) -> list[str]:
+        """The dataset's named graphs (Virtuoso's own system graphs left out), cached briefly."""
+        now = time.monotonic()
+        if self._graphs is not None and now - self._graphs[0] < GRAPHS_TTL:
+            return self._graphs[1]
+        reply = self._http.send(
+            "POST",
+            self.settings.query_url,
+            urllib.parse.urlencode(
+                {"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"}
+            ).encode("ascii"),
+            {"Accept": JSON_RESULTS, "Content-Type": "application/x-www-form-urlencoded"},
+            self.settings.timeout + GRACE,
+        )
+        self._raise_for(reply, self.settings.timeout)
+        rows = json.loads(reply.body)["results"]["bindings"]
+        graphs = sorted(
+            row["g"]["value"]
+            for row in rows
+            if not row["g"]["value"].startswith(VIRTUOSO_SYSTEM)
+        )
+        self._graphs = (now, graphs)
+        return graphs
+
+    def close(self) -> None:
+        self._graphs = None
+
+    # --- Graph Store Protocol -------------------------------------------------------------
+
+    def put_graph(self, graph: str, ntriples: bytes, timeout: float = 600.0) -> None:
+        """Replace one named graph with N-Triples (GSP PUT)."""
+        self._gsp("PUT", graph, ntriples, timeout)
+
+    def delete_graph(self, graph: str, timeout: float = 600.0) -> None:
+        self._gsp("DELETE", graph, None, timeout)
+
+    def _gsp(self, method: str, graph: str, body: bytes | None, timeout: float) -> None:
+        if self.settings.gsp_url is None:
+            raise StoreError("publishing to a remote engine needs its Graph Store Protocol URL")
+        sep = "&" if "?" in self.settings.gsp_url else "?"
+        url = self.settings.gsp_url + sep + urllib.parse.urlencode({"graph": graph})
+        headers = {"Content-Type": "application/n-triples"} if body is not None else {}
+        reply = self._http.send(method, url, body, headers, timeout)
+        if reply.status >= 400 and not (method == "DELETE" and reply.status == 404):
+            raise RemoteError(
+                f"{method} of graph <{graph}> failed ({reply.status}): "
+                f"{_engine_message(reply.body)}"
+            )
+        self._graphs = None
+
+
+def _has_from(text: str) -> bool:
+    return mentions_remote(text) and any(k.startswith("FROM") for k, _ in remote_targets(text))
+
+
+def _virtuoso_ask(body: bytes) -> bool:
+    data = json.loads(body)
+    if "boolean" in data:
+        return bool(data["boolean"])
+    rows = data["results"]["bindings"]
+    return bool(rows) and next(iter(rows[0].values()))["value"] not in ("0", "false")
+
+
+def _boolean_body(value: bool, media_type: str) -> bytes:
+    word = "true" if value else "false"
+    if media_type == "application/sparql-results+xml":
+        return (
+            '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{word}</boolean></sparql>"
+        ).encode()
+    if media_type in ("text/csv", "text/tab-separated-values"):
+        return f"{word}\n".encode()
+    return json.dumps({"head": {}, "boolean": value}).encode()
+
+
+def _term(value: Mapping[str, str]) -> Node:
+    kind = value["type"]
+    if kind == "uri":
+        return URIRef(value["value"])
+    if kind == "bnode":
+        return BNode(value["value"])
+    lang = value.get("xml:lang")
+    datatype = value.get("datatype")
+    return Literal(value["value"], lang=lang, datatype=URIRef(datatype) if datatype else None)
+
+
+def _ox_term(term: Any) -> Node:
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if term.language:
+        return Literal(term.value, lang=term.language)
+    return Literal(term.value, datatype=URIRef(term.datatype.value))
+
+
+def triples_to_graph(ntriples: bytes) -> Graph:
+    """N-Triples parsed by Oxigraph (fast) into an rdflib Graph for the analyses."""
+    g = Graph()
+    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
+        g.add((_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)))
+    return g
+
+
+# --- publishing ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RemotePublication:
+    graphs: dict[str, int]
+    removed: list[str]
+    seconds: float
+
+
+def graphs_as_ntriples(nquads: bytes) -> Iterable[tuple[str, bytes]]:
+    """Split N-Quads into (graph IRI, N-Triples) pairs, one per named graph."""
+    store = ox.Store()
+    store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    for graph in sorted(store.named_graphs(), key=lambda g: g.value):
+        data = store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=graph)
+        if data:
+            yield graph.value, bytes(data)
+
+
+def publish_remote(
+    nquads: bytes, settings: RemoteSettings, prune_prefix: str | None = None
+) -> RemotePublication:
+    """Replace each named graph on the engine by GSP PUT; drop stale graphs under prune_prefix.
+
+    The data is validated before this is called. Each PUT replaces one graph at once, but the
+    graphs are not switched together: readers may briefly see a new graph beside an old one.
+    """
+    started = time.monotonic()
+    backend = RemoteBackend(settings)
+    counts: dict[str, int] = {}
+    for graph, ntriples in graphs_as_ntriples(nquads):
+        backend.put_graph(graph, ntriples)
+        counts[graph] = ntriples.count(b"\n")
+    removed: list[str] = []
+    if prune_prefix is not None:
+        for graph in backend.named_graphs():
+            if graph.startswith(prune_prefix) and graph not in counts:
+                backend.delete_graph(graph)
+                removed.append(graph)
+    return RemotePublication(counts, removed, time.monotonic() - started)
