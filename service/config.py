@@ -81,6 +81,15 @@ SETTINGS: dict[str, Setting] = {
     "ZONEGRAPH_REMOTE_GSP_URL": Setting(
         None, _optional_str, "Graph Store Protocol endpoint of the remote engine."
     ),
+    "ZONEGRAPH_REMOTE_DIALECT": Setting(
+        "generic",
+        _choice("oxigraph", "virtuoso", "fuseki", "generic"),
+        "Which engine the remote store is (its union default graph and time limit differ).",
+    ),
+    "ZONEGRAPH_REMOTE_USER": Setting(
+        None, _optional_str, "User for the remote engine's protected endpoints (digest/basic)."
+    ),
+    "ZONEGRAPH_REMOTE_PASSWORD": Setting(None, _optional_str, "Password of ZONEGRAPH_REMOTE_USER."),
     "ZONEGRAPH_QUERY_TIMEOUT": Setting(
         10.0, _positive, "Seconds a query may run before it is stopped."
     ),
