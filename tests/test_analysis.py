@@ -295,3 +295,29 @@ def test_source_results_serialise(source: views.Prepared) -> None:
 
     for obj in (an.communities(source), an.hubs(source, zone="广州开发区"), an.ego(source, "亿航")):
         assert json.loads(json.dumps(obj.to_dict(), ensure_ascii=False))
+
+
+def test_results_do_not_depend_on_hash_seeds() -> None:
+    """rdflib's iteration order changes with PYTHONHASHSEED; the analyses must not."""
+    import os
+    import subprocess
+    import sys
+
+    script = (
+        "import json, sys\n"
+        "from rdflib import Graph\n"
+        "from graph import analysis as an, views\n"
+        "p = views.prepare(Graph().parse(sys.argv[1]))\n"
+        "print(json.dumps([an.communities(p, seed=5).to_dict(), an.hubs(p).to_dict(),\n"
+        "    an.paths(p, '亿航', '广州国际生物岛').to_dict(), [s.to_dict() for s in an.similar(p)]],\n"
+        "    ensure_ascii=False, sort_keys=True))\n"
+    )
+    outputs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        done = subprocess.run(
+            [sys.executable, "-c", script, str(MINI)], capture_output=True, text=True, env=env,
+            check=True, timeout=120,
+        )  # fmt: skip
+        outputs.add(done.stdout)
+    assert len(outputs) == 1
