@@ -309,8 +309,8 @@ def test_results_do_not_depend_on_hash_seeds() -> None:
         "from graph import analysis as an, views\n"
         "p = views.prepare(Graph().parse(sys.argv[1]))\n"
         "print(json.dumps([an.communities(p, seed=5).to_dict(), an.hubs(p).to_dict(),\n"
-        "    an.paths(p, '亿航', '广州国际生物岛').to_dict(), [s.to_dict() for s in an.similar(p)]],\n"
-        "    ensure_ascii=False, sort_keys=True))\n"
+        "    an.paths(p, '亿航', '广州国际生物岛').to_dict(),\n"
+        "    [s.to_dict() for s in an.similar(p)]], ensure_ascii=False, sort_keys=True))\n"
     )
     outputs = set()
     for seed in ("1", "2", "3"):
