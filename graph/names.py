@@ -256,8 +256,9 @@ class NameIndex:
                 score = SUBSTRING_MATCH * len(name_key) / len(key)
             else:
                 continue
-            for iri, (_, name) in hits.items():
-                offer(iri, score, name)
+            for iri, (kind, name) in hits.items():
+                # a primary label beats an alternate or identifier that matches as well
+                offer(iri, score if kind == EXACT_LABEL else score * 0.99, name)
         if len(best) < limit:
             close = difflib.get_close_matches(key, list(self.names), n=limit, cutoff=0.5)
             for name_key in close:
