@@ -67,7 +67,7 @@ def test_read_only_without_a_token(sparql_data_dir: Path) -> None:
 
 @pytest.fixture(scope="module")
 def writable(sparql_data_dir: Path) -> Iterator[Flask]:
-    with make_app(sparql_data_dir, update_token=TOKEN, query_timeout=3) as app:
+    with make_app(sparql_data_dir, update_token=TOKEN, query_timeout=2) as app:
         yield app
 
 
@@ -209,7 +209,7 @@ def test_the_listener_does_see_an_allowed_service(
 
 
 def test_runaway_query_is_stopped_while_others_are_answered(sparql_data_dir: Path) -> None:
-    with make_app(sparql_data_dir, query_timeout=4, query_workers=2) as app:
+    with make_app(sparql_data_dir, query_timeout=3, query_workers=2) as app:
         backend = backend_of(app)
         pids = set(backend.worker_pids())
         client = app.test_client()

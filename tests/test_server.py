@@ -1,0 +1,177 @@
+"""A real server: `zonegraph serve` (waitress) on a free port, queried by independent clients.
+
+SPARQLWrapper and rdflib's SPARQLStore speak the protocol their own way; their answers are
+checked against `zonegraph query` on the same data directory.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import subprocess
+import threading
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from rdflib import Graph
+from rdflib.compare import isomorphic
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+from tests.helpers_server import RUNAWAY, ZONEGRAPH, Server, children, pid_alive
+
+pytestmark = pytest.mark.server
+
+TOKEN = "server-test-token"
+SELECT = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+SELECT ?s ?label WHERE { ?s a ?c ; rdfs:label ?label FILTER(lang(?label) = "zh") }
+ORDER BY ?s ?label LIMIT 200"""
+CONSTRUCT = """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+CONSTRUCT { ?s rdfs:label ?l } WHERE { GRAPH <https://w3id.org/zonegraph/graph/data> {
+  ?s rdfs:label ?l } }"""
+
+
+@pytest.fixture(scope="module")
+def server(sparql_data_dir: Path) -> Iterator[Server]:
+    settings = {
+        "ZONEGRAPH_QUERY_TIMEOUT": 3,
+        "ZONEGRAPH_QUERY_WORKERS": 2,
+        "ZONEGRAPH_UPDATE_TOKEN": TOKEN,
+    }
+    srv = Server(sparql_data_dir, settings)
+    yield srv
+    srv.stop()
+
+
+@functools.cache
+def cli(data_dir: Path, query: str, fmt: str) -> bytes:
+    """`zonegraph query` on the same data directory (each answer computed once)."""
+    return subprocess.run(
+        [str(ZONEGRAPH), "--data-dir", str(data_dir), "query", "--format", fmt, query],
+        check=True,
+        capture_output=True,
+    ).stdout
+
+
+def wrapper(server: Server, query: str, fmt: str) -> Any:
+    client = SPARQLWrapper(server.url + "/sparql")
+    client.setQuery(query)
+    client.setReturnFormat(fmt)
+    return client.query().convert()
+
+
+def test_sparqlwrapper_select_json_matches_cli(server: Server, sparql_data_dir: Path) -> None:
+    ours = wrapper(server, SELECT, JSON)["results"]["bindings"]
+    expected = json.loads(cli(sparql_data_dir, SELECT, "json"))["results"]["bindings"]
+    assert len(expected) > 10
+    assert ours == expected
+
+
+def test_sparqlwrapper_csv_is_byte_identical_to_cli(server: Server, sparql_data_dir: Path) -> None:
+    ours = wrapper(server, SELECT, CSV)
+    assert ours == cli(sparql_data_dir, SELECT, "csv")
+
+
+def test_sparqlwrapper_xml_and_ask(server: Server, sparql_data_dir: Path) -> None:
+    document = wrapper(server, SELECT, XML)
+    ns = "http://www.w3.org/2005/sparql-results#"
+    results = document.getElementsByTagNameNS(ns, "result")
+    expected = json.loads(cli(sparql_data_dir, SELECT, "json"))["results"]["bindings"]
+    assert len(results) == len(expected)
+    assert wrapper(server, "ASK { ?s a <https://w3id.org/zonegraph/ontology#Province> }", JSON)[
+        "boolean"
+    ]
+
+
+def test_sparqlwrapper_construct_matches_cli(server: Server, sparql_data_dir: Path) -> None:
+    turtle = wrapper(server, CONSTRUCT, TURTLE)
+    ours = Graph().parse(data=turtle, format="turtle")
+    expected = Graph().parse(data=cli(sparql_data_dir, CONSTRUCT, "nt"), format="nt")
+    assert len(expected) > 10
+    assert isomorphic(ours, expected)
+
+
+def test_rdflib_sparqlstore_matches_cli(server: Server, sparql_data_dir: Path) -> None:
+    store = SPARQLStore(server.url + "/sparql", returnFormat="json")
+    rows = [(str(r[0]), str(r[1])) for r in store.query(SELECT)]  # type: ignore[index]
+    expected = json.loads(cli(sparql_data_dir, SELECT, "json"))["results"]["bindings"]
+    assert rows == [(b["s"]["value"], b["label"]["value"]) for b in expected]
+    xml_store = SPARQLStore(server.url + "/sparql", returnFormat="xml")
+    assert len(list(xml_store.query(SELECT))) == len(expected)
+    graph = Graph()
+    for triple in xml_store.query(CONSTRUCT):
+        graph.add(triple)  # type: ignore[arg-type]
+    assert isomorphic(graph, Graph().parse(data=cli(sparql_data_dir, CONSTRUCT, "nt"), format="nt"))
+
+
+def test_malformed_query_reaches_the_client(server: Server) -> None:
+    client = SPARQLWrapper(server.url + "/sparql")
+    client.setQuery("SELECT * WHERE { ?s ?p }")
+    client.setReturnFormat(JSON)
+    with pytest.raises(QueryBadFormed, match="line 1"):
+        client.query()
+
+
+def get(url: str) -> tuple[int, bytes]:
+    try:
+        with urllib.request.urlopen(url, timeout=60) as resp:
+            return resp.status, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+
+
+def test_runaway_query_does_not_stop_the_server(server: Server) -> None:
+    outcome: dict[str, Any] = {}
+
+    def runaway() -> None:
+        outcome["result"] = get(
+            server.url + "/sparql?" + urllib.parse.urlencode({"query": RUNAWAY})
+        )
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    answered = []
+    for _ in range(3):
+        status, body = get(server.url + "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
+        answered.append((status, json.loads(body)["boolean"]))
+    still_running = thread.is_alive()
+    thread.join()
+    assert answered == [(200, True)] * 3
+    status, body = outcome["result"]
+    assert status == 503
+    assert "time limit" in json.loads(body)["error"]
+    assert still_running  # the simple queries were answered while the runaway ran
+    status, _ = get(server.url + "/healthz")
+    assert status == 200
+
+
+def test_update_over_http(server: Server) -> None:
+    probe = "ASK { <urn:zg:server-test> <urn:zg:p> 1 }"
+    update = "INSERT DATA { GRAPH <urn:zg:scratch> { <urn:zg:server-test> <urn:zg:p> 1 } }"
+    refused = SPARQLWrapper(server.url + "/sparql", updateEndpoint=server.url + "/update")
+    refused.setMethod("POST")
+    refused.setQuery(update)
+    with pytest.raises(Exception, match="401"):
+        refused.query()
+    assert not wrapper(server, probe, JSON)["boolean"]
+    allowed = SPARQLWrapper(server.url + "/sparql", updateEndpoint=server.url + "/update")
+    allowed.setMethod("POST")
+    allowed.addCustomHttpHeader("Authorization", f"Bearer {TOKEN}")
+    allowed.setQuery(update)
+    allowed.query()
+    assert all(wrapper(server, probe, JSON)["boolean"] for _ in range(4))
+
+
+def test_stopping_the_server_stops_its_workers(sparql_data_dir: Path) -> None:
+    srv = Server(sparql_data_dir, {"ZONEGRAPH_QUERY_WORKERS": 2})
+    workers = children(srv.proc.pid)
+    assert len(workers) == 2 and all(pid_alive(p) for p in workers)
+    srv.stop()
+    assert srv.proc.returncode == 0
+    assert not any(pid_alive(p) for p in workers)
