@@ -56,16 +56,12 @@ def serve(
         finally:
             close_backend(app)
         ctx.exit(0 if response.status_code < 400 else 1)
-    from waitress import serve as waitress_serve
+    from waitress.server import create_server
 
-    # SIGTERM ends the server like Ctrl-C does, so the query workers are stopped on the way out.
-    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
+    from service.backend import close_backend
 
-    click.echo(
-        f"ZoneGraph serving on http://{host}:{port}/ (data: {Path(ctx.obj['data_dir'])})", err=True
-    )
     try:
-        waitress_serve(
+        server = create_server(
             app,
             host=host,
             port=port,
@@ -73,7 +69,28 @@ def serve(
             ident="zonegraph",
             max_request_body_size=app.config["ZONEGRAPH_MAX_REQUEST_BYTES"],
         )
-    finally:
-        from service.backend import close_backend
+    except BaseException:
+        close_backend(app)
+        raise
+    stopping = False
 
+    def stop(signum: int, frame: object) -> None:
+        """SIGTERM ends the server as Ctrl-C does, so the query workers are stopped too."""
+        nonlocal stopping
+        stopping = True
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(
+        f"ZoneGraph serving on http://{host}:{port}/ (data: {Path(ctx.obj['data_dir'])})", err=True
+    )
+    try:
+        server.run()
+    except (KeyboardInterrupt, SystemExit):
+        stopping = True
+    except OSError:
+        if not stopping:  # a socket closed under the loop while stopping is not an error
+            raise
+    finally:
+        server.close()
         close_backend(app)

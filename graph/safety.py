@@ -28,6 +28,7 @@ _TOKENS = re.compile(
     """,
     re.VERBOSE,
 )
+_OXIGRAPH_WHERE = re.compile(r"^error at \d+:\d+:\s*")
 _RISKY = re.compile(r"\b(SERVICE|FROM|LOAD|USING)\b", re.IGNORECASE)
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 _FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)
@@ -160,6 +161,7 @@ def syntax_error(exc: Exception) -> QueryError:
     line = getattr(exc, "lineno", None)
     col = getattr(exc, "col", None)
     msg = getattr(exc, "msg", None) or str(exc)
+    msg = " ".join(_OXIGRAPH_WHERE.sub("", msg, count=1).split())
     if line is None:
         match = re.search(r"(\d+):(\d+)", str(exc))
         if match:
