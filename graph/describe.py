@@ -22,6 +22,7 @@ from .backend import Backend
 from .errors import QueryError
 from .names import ALTERNATE_LABELS, PREFERRED_LABELS, local_name, prefixed
 from .namespaces import BASE, PREFIXES, PROVENANCE_GRAPH, SDMX_DIM, ZG
+from .reused_labels import REUSED_LABELS
 
 # Characters that may not appear inside <…> in SPARQL; IRIs come from request paths.
 _BAD_IRI = re.compile(r"[\x00-\x20<>\"{}|\\^`]")
@@ -96,6 +97,8 @@ class Labels:
                 en = str(lit)
             elif not lang and not plain:
                 plain = str(lit)
+        if not (zh or en) and str(node) in REUSED_LABELS:
+            zh, en = REUSED_LABELS[str(node)]
         fallback = plain or short_name(node)
         return zh or en or fallback, en or zh or fallback
 
@@ -208,7 +211,9 @@ SELECT ?obs ?exact WHERE {{
 
 def _figures(backend: Backend, ref: str) -> tuple[list[dict[str, Node]], dict[Node, list[str]]]:
     names = {"ref": ref, "ref_area": SDMX_DIM.refArea, "subject_of": ZG.subjectOf}
-    rows = backend.select(_FIGURE_QUERY.format(obs_class=ZG.Observation, **names))
+    rows = _one_row_per_observation(
+        backend.select(_FIGURE_QUERY.format(obs_class=ZG.Observation, **names))
+    )
     quotes: dict[Node, list[str]] = {}
     for row in backend.select(_FIGURE_SOURCES.format(prov=PROVENANCE_GRAPH, **names)):
         bucket = quotes.setdefault(row["obs"], [])
@@ -217,12 +222,26 @@ def _figures(backend: Backend, ref: str) -> tuple[list[dict[str, Node]], dict[No
     return rows, quotes
 
 
+def _one_row_per_observation(rows: list[dict[str, Node]]) -> list[dict[str, Node]]:
+    """OPTIONALs multiply rows (a rank population in zh and in en); keep one row per figure,
+    with the rank population in each language as rank_zh / rank_en."""
+    merged: dict[Node, dict[str, Node]] = {}
+    for row in rows:
+        target = merged.setdefault(row["obs"], {k: v for k, v in row.items() if k != "rank"})
+        rank = row.get("rank")
+        if isinstance(rank, Literal):
+            lang = "en" if (rank.language or "").lower().startswith("en") else "zh"
+            target.setdefault(f"rank_{lang}", rank)
+    return list(merged.values())
+
+
 def _group(
     pairs: list[tuple[Node, Node]],
     fact: Any,
     sources: dict[tuple[Node, Node, Node], list[str]],
     labels: Labels,
     limit: int | None = None,
+    lists: dict[Node, list[Node]] | None = None,
 ) -> list[dict[str, Any]]:
     """Relations grouped by predicate, predicates in label order, values in label order."""
     by_pred: dict[Node, list[Node]] = {}
@@ -236,17 +255,55 @@ def _group(
         groups.append({
             "predicate": node_view(pred, labels),
             "values": [
-                {**node_view(v, labels), "sources": sources.get(fact(pred, v), [])} for v in shown
+                {**_value_view(v, labels, lists or {}), "sources": sources.get(fact(pred, v), [])}
+                for v in shown
             ],
             "more": len(values) - len(shown),
         })
     return groups
 
 
+def _value_view(node: Node, labels: Labels, lists: dict[Node, list[Node]]) -> dict[str, Any]:
+    """An RDF list (an ordered grouping such as 创业苗圃+孵化器+加速器+产业园) as its items."""
+    if node in lists:
+        return {"kind": "list", "items": [node_view(item, labels) for item in lists[node]]}
+    return node_view(node, labels)
+
+
+def _lists(backend: Backend, ref: str) -> dict[Node, list[list[Node]]]:
+    """The RDF lists `ref` points to, per predicate, items in order (position = cells before).
+
+    Blank node labels are local to one query result, so lists are keyed by predicate here and
+    matched to the outgoing rows by predicate, never by blank node.
+    """
+    rows = backend.select(f"""
+SELECT ?p ?head ?item (COUNT(?mid) AS ?pos) WHERE {{
+  {ref} ?p ?head . FILTER(isBlank(?head))
+  ?head rdf:rest* ?mid . ?mid rdf:rest* ?cell . ?cell rdf:first ?item .
+}} GROUP BY ?p ?head ?cell ?item""")
+    ordered: dict[Node, dict[Node, list[tuple[int, Node]]]] = {}
+    for row in rows:
+        heads = ordered.setdefault(row["p"], {})
+        heads.setdefault(row["head"], []).append((int(str(row["pos"])), row["item"]))
+    return {
+        p: [[item for _, item in sorted(items)] for _, items in sorted(heads.items(), key=str)]
+        for p, heads in ordered.items()
+    }
+
+
+def _list_owners(backend: Backend, ref: str) -> list[tuple[Node, Node]]:
+    """(predicate, owner) for each RDF list that has `ref` as an item: incoming, via the list."""
+    rows = backend.select(f"""
+SELECT DISTINCT ?p ?owner WHERE {{
+  ?cell rdf:first {ref} . ?head rdf:rest* ?cell . ?owner ?p ?head . FILTER(isIRI(?owner))
+}}""")
+    return [(row["p"], row["owner"]) for row in rows if row["p"] not in _HIDDEN_INCOMING]
+
+
 #: Shown in their own sections (labels, types) or as sources, not as relations.
 _LABEL_PREDICATES = {*PREFERRED_LABELS, *ALTERNATE_LABELS, RDF.type}
 #: Provenance plumbing: a statement's rdf:subject/rdf:object pointing here is shown as a source.
-_HIDDEN_INCOMING = {RDF.subject, RDF.object, RDF.predicate}
+_HIDDEN_INCOMING = {RDF.subject, RDF.object, RDF.predicate, RDF.first}
 
 
 def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
@@ -261,7 +318,17 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
         return None
     figure_rows, figure_quotes = _figures(backend, ref)
     sources = _sources(backend, ref)
-    mentioned: set[Node] = {node}
+    by_pred = _lists(backend, ref) if any(isinstance(r["o"], BNode) for r in out_rows) else {}
+    lists: dict[Node, list[Node]] = {}
+    list_pairs: list[tuple[Node, Node]] = []
+    for i, (pred, heads) in enumerate(by_pred.items()):
+        for n, items in enumerate(heads):
+            key = BNode(f"list-{i}-{n}")
+            lists[key] = items
+            list_pairs.append((pred, key))
+    via_lists = _list_owners(backend, ref) if any(r["p"] == RDF.first for r in in_rows) else []
+    mentioned: set[Node] = {node, *(i for items in lists.values() for i in items)}
+    mentioned.update(n for pair in via_lists for n in pair)
     for row in out_rows:
         mentioned.update((row["p"], row["o"]))
     for row in in_rows:
@@ -271,9 +338,11 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
     labels = fetch_labels(backend, mentioned)
 
     outgoing = [
-        (r["p"], r["o"]) for r in out_rows if r["p"] not in _LABEL_PREDICATES
+        (r["p"], r["o"]) for r in out_rows
+        if r["p"] not in _LABEL_PREDICATES and not (isinstance(r["o"], BNode) and r["p"] in by_pred)
     ]
-    incoming = [(r["p"], r["s"]) for r in in_rows if r["p"] not in _HIDDEN_INCOMING]
+    outgoing += list_pairs
+    incoming = [(r["p"], r["s"]) for r in in_rows if r["p"] not in _HIDDEN_INCOMING] + via_lists
     types = sorted({r["o"] for r in out_rows if r["p"] == RDF.type}, key=str)
     zh, en = labels.pair(node)
     quotes_here = sorted({q for qs in sources.values() for q in qs})
@@ -288,7 +357,7 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
         "is_term": any(t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
                              OWL.AnnotationProperty, RDF.Property, RDFS.Class,
                              SKOS.ConceptScheme) for t in types),
-        "outgoing": _group(outgoing, lambda p, v: (node, p, v), sources, labels),
+        "outgoing": _group(outgoing, lambda p, v: (node, p, v), sources, labels, None, lists),
         "incoming": _group(incoming, lambda p, v: (v, p, node), sources, labels, MAX_INCOMING),
         "figures": [_figure(row, figure_quotes, labels) for row in _sort_figures(figure_rows)],
         "quotes": quotes_here,
@@ -326,7 +395,8 @@ def _figure(row: dict[str, Node], quotes: dict[Node, list[str]], labels: Labels)
         "comparator": view("comparator"),
         "period": view("period"),
         "kind": view("kind"),
-        "rank_among": str(row.get("rank", "")),
+        "rank_among_zh": str(row.get("rank_zh", row.get("rank_en", ""))),
+        "rank_among_en": str(row.get("rank_en", row.get("rank_zh", ""))),
         "sources": sorted(quotes.get(row["obs"], [])),
     }
 

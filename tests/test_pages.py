@@ -199,3 +199,21 @@ def test_with_prefixes_declares_only_what_is_used() -> None:
     assert text.count("PREFIX zg:") == 1
     assert "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in text
     assert "PREFIX a:" not in text
+
+
+def test_one_row_per_figure_even_with_bilingual_rank_populations(client: FlaskClient) -> None:
+    view = client.get(local(GZ_ETDZ) + ".json").json
+    observations = [f["observation"]["iri"] for f in view["figures"]]
+    assert len(observations) == len(set(observations)) > 0
+    ranked = [f for f in view["figures"] if f["rank_among_zh"]]
+    assert ranked and all(f["rank_among_zh"] != f["rank_among_en"] for f in ranked)
+
+
+def test_ordered_member_list_is_shown_in_order(client: FlaskClient) -> None:
+    view = client.get("/id/grouping/san-cheng-yi-dao.json").json
+    group = next(g for g in view["outgoing"] if g["predicate"]["short"] == "zg:memberList")
+    items = group["values"][0]["items"]
+    expected = ["中新广州知识城", "广州科学城", "广州海丝城", "广州国际生物岛"]
+    assert [i["label_zh"] for i in items] == expected
+    bio = client.get(local(BIO_ISLAND) + ".json").json
+    assert "zg:memberList" in [g["predicate"]["short"] for g in bio["incoming"]]

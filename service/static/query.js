@@ -4,17 +4,32 @@
   "use strict";
   const config = JSON.parse(document.getElementById("editor-config").textContent);
 
-  // PREFIX lines for the known prefixes a query uses but does not declare (cf. examples.py).
-  function withPrefixes(query) {
+  // The known prefixes a query uses but does not declare (the same rule as examples.py).
+  function missingPrefixes(query) {
     const declared = new Set();
     for (const m of query.matchAll(/^\s*PREFIX\s+([\w-]*):/gim)) declared.add(m[1].toLowerCase());
     const stripped = query.replace(/<[^>]*>|"[^"]*"/g, "");
     const used = new Set();
     for (const m of stripped.matchAll(/(?<![\w<#/:-])([A-Za-z][\w-]*):(?=[\w<])/g)) used.add(m[1]);
-    const lines = Object.entries(config.prefixes)
-      .filter(([p]) => used.has(p) && !declared.has(p.toLowerCase()))
-      .map(([p, iri]) => `PREFIX ${p}: <${iri}>`);
+    return Object.entries(config.prefixes)
+      .filter(([p]) => used.has(p) && !declared.has(p.toLowerCase()));
+  }
+
+  function withPrefixes(query) {
+    const lines = missingPrefixes(query).map(([p, iri]) => `PREFIX ${p}: <${iri}>`);
     return lines.length ? lines.join("\n") + "\n\n" + query : query;
+  }
+
+  // Declare our prefixes as they are typed (as YASQE does for prefix.cc ones), so that the
+  // editor's syntax check knows them and a copied query runs on any endpoint.
+  function declareAsTyped(yasqe) {
+    let timer = null;
+    const declare = function () {
+      const missing = missingPrefixes(yasqe.getValue());
+      if (missing.length) yasqe.addPrefixes(Object.fromEntries(missing));
+    };
+    yasqe.on("change", function () { clearTimeout(timer); timer = setTimeout(declare, 500); });
+    yasqe.on("blur", declare);
   }
 
   function download(accept, ext, query) {
@@ -54,6 +69,11 @@
     const tab = yasgui.getTab();
     const yasqe = tab.getYasqe();
     yasqe.setValue(withPrefixes(config.query));
+    declareAsTyped(yasqe);
+    yasgui.on("tabAdd", function (instance, tabId) {
+      const added = instance.getTab(tabId);
+      if (added) declareAsTyped(added.getYasqe());
+    });
     window.zonegraphEditor = yasgui;
 
     const downloads = document.getElementById("downloads");
