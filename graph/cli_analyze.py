@@ -265,16 +265,24 @@ def communities_cmd(
 @click.option("--max", "max_length", type=click.IntRange(1, 8), default=4, show_default=True,
               help="Longest path (in steps) to list.")  # fmt: skip
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
+@click.option(
+    "--entities-only",
+    is_flag=True,
+    help="Only paths through entities, not through shared industries, types or divisions.",
+)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 @reports_errors
 def path_cmd(
-    ctx: click.Context, source: str, target: str, max_length: int, limit: int, lang: str,
-    as_json: bool,
+    ctx: click.Context, source: str, target: str, max_length: int, limit: int,
+    entities_only: bool, lang: str, as_json: bool,
 ) -> None:  # fmt: skip
     """How SOURCE and TARGET are connected (exit status 1 when they are not)."""
-    rep = an.paths(_load(ctx), source, target, max_length=max_length, limit=limit)
+    rep = an.paths(
+        _load(ctx), source, target, max_length=max_length, limit=limit,
+        through_concepts=not entities_only,
+    )  # fmt: skip
     if as_json:
         _emit_json({**rep.to_dict(), "message": rep.message(lang)})
     elif not rep.connected:

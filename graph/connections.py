@@ -101,10 +101,18 @@ def chain(p: Prepared, nodes: list[str]) -> Chain:
 
 
 def paths(
-    graph: Graph | Prepared, source: str, target: str, max_length: int = 4, limit: int = 20
+    graph: Graph | Prepared,
+    source: str,
+    target: str,
+    max_length: int = 4,
+    limit: int = 20,
+    through_concepts: bool = True,
 ) -> PathReport:
     """How two entities (names or IRIs) are connected, edges followed either way: all
-    shortest paths, and up to `limit` simple paths of at most `max_length` steps."""
+    shortest paths, and up to `limit` simple paths of at most `max_length` steps.
+
+    Sharing an industry or a platform type is a weak tie; `through_concepts=False` keeps only
+    paths through entities (concepts and divisions may still be the endpoints)."""
     if not 1 <= max_length <= 8:
         raise AnalysisError("max length must be between 1 and 8")
     if limit < 1:
@@ -114,9 +122,15 @@ def paths(
     if a == b:
         raise AnalysisError("source and target are the same entity / 起点与终点相同")
     u = undirected(p.entity)
+    if not through_concepts:
+        weak = [
+            n for n, d in p.entity.nodes(data=True)
+            if d["category"] in ("concept", "division") and n not in (a, b)
+        ]  # fmt: skip
+        u.remove_nodes_from(weak)
     if not nx.has_path(u, a, b):
         return PathReport(ref(p, a), ref(p, b), False, None, [], [], max_length)
-    shortest_nodes = sorted(nx.all_shortest_paths(u, a, b))
+    shortest_nodes = sorted(itertools.islice(nx.all_shortest_paths(u, a, b), MAX_PATHS_EXAMINED))
     shortest = [chain(p, ns) for ns in shortest_nodes[:limit]]
     found = list(
         itertools.islice(nx.all_simple_paths(u, a, b, cutoff=max_length), MAX_PATHS_EXAMINED)

@@ -165,6 +165,7 @@ def path() -> Response:
     report = an.paths(
         get_prepared(), source, target, max_length=_int("max", 4, 1, 8),
         limit=_int("limit", 20, 1, 200),
+        through_concepts=_choice("concepts", "true", ("true", "false")) == "true",
     )  # fmt: skip
     return _ok(
         path=report.to_dict(),

@@ -196,6 +196,21 @@ def test_all_simple_paths_on_a_cycle() -> None:
     assert rep.shortest[1].text() == "w ←关联— z ←关联— y"
 
 
+def test_paths_can_avoid_shared_concepts(mini: views.Prepared) -> None:
+    rep = an.paths(mini, "中新广州知识城", "广州国际生物岛", max_length=2)
+    assert {c.nodes[1].label_zh for c in rep.paths} == {
+        "广州经济技术开发区",
+        "三城一岛",
+        "生物医药",
+    }
+    strict = an.paths(
+        mini, "中新广州知识城", "广州国际生物岛", max_length=2, through_concepts=False
+    )
+    assert {c.nodes[1].label_zh for c in strict.paths} == {"广州经济技术开发区", "三城一岛"}
+    # an industry may still be an endpoint
+    assert an.paths(mini, "生物医药", "亿航", through_concepts=False).connected
+
+
 def test_no_path_is_reported_clearly(mini: views.Prepared) -> None:
     rep = an.paths(mini, "亿航", "丽美特")
     assert not rep.connected and rep.shortest == [] and rep.paths == []

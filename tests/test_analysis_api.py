@@ -56,6 +56,8 @@ def test_path(client: FlaskClient) -> None:
     first = data["shortest_text"][0]
     assert first.startswith("亿航智能设备（广州）有限公司 ") and first.endswith(" 广州国际生物岛")
     assert data["path"]["shortest_length"] == len(data["path"]["shortest"][0]["steps"])
+    strict = get_json(client, "/api/analysis/path?from=亿航&to=拉萨高新区&max=8&concepts=false")
+    assert all("低空经济" not in text for text in strict["paths_text"])
     en = get_json(client, "/api/analysis/path?from=亿航&to=广州国际生物岛&lang=en")
     assert en["shortest_text"][0].endswith("Guangzhou International Bio Island")
 
@@ -79,6 +81,7 @@ def test_unknown_entity_is_404_with_suggestions(client: FlaskClient) -> None:
         "/api/analysis/ego?entity=亿航&radius=0",
         "/api/analysis/communities?resolution=-1",
         "/api/analysis/similar?nested=maybe",
+        "/api/analysis/path?from=亿航&to=广州科学城&concepts=no",
         "/api/analysis/export.gexf?view=nothing",
         "/api/analysis/clusters?name=广州科学城",
     ],

@@ -77,6 +77,8 @@ def test_path_prints_chains_and_exit_status(mini: views.Prepared) -> None:
     assert "亿航 —位于→ 广州经济技术开发区 —包含→ 广州国际生物岛" in found.output
     english = run(mini, "path", "EHang", "bio island", "--lang", "en")
     assert "EHang —located in→ Guangzhou ETDZ" in english.output
+    strict = run(mini, "path", "中新广州知识城", "广州国际生物岛", "--max", "2", "--entities-only")
+    assert strict.exit_code == 0 and "生物医药" not in strict.output
     none = run(mini, "path", "亿航", "丽美特")
     assert none.exit_code == 1
     assert "图中「亿航」与「丽美特」之间没有路径" in none.output
