@@ -23,6 +23,7 @@ from .names import (
     NameIndex,
     normalise,
 )
+from .reused_labels import REUSED_LABELS
 
 _NAMING = " ".join(f"<{p}>" for p in (*PREFERRED_LABELS, *ALTERNATE_LABELS))
 
@@ -119,6 +120,8 @@ class SearchIndex:
         refs = []
         for cls in self.types.get(iri, []):
             zh, en = self.names.labeller.labels(URIRef(cls))
+            if zh == en and cls in REUSED_LABELS:  # no label anywhere: a reused term's
+                zh, en = REUSED_LABELS[cls]
             refs.append(TypeRef(cls, zh, en))
         return tuple(refs)
 

@@ -11,13 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app
-from rdflib import Graph
+from rdflib import BNode, Graph, URIRef
+from rdflib.namespace import VOID
 
-from graph.describe import describe, entity_view, node_view, short_name
+from graph.describe import describe, entity_view, fetch_labels, local_path, node_view, short_name
 from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
-from graph.search import SearchIndex
+from graph.search import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY, SearchIndex
 
 from .backend import get_backend
+from .describe import void_description
+from .dumps import get_dumps
 from .render import (
     HTML,
     JSON,
@@ -40,8 +43,6 @@ def get_search_index() -> SearchIndex:
     """Built at the first search (a few thousand names) and kept: the store is read-only."""
     index: SearchIndex | None = current_app.extensions.get(SEARCH_EXTENSION)
     if index is None:
-        from graph.search import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY
-
         backend = get_backend()
         index = SearchIndex.from_rows(
             backend.select(LABEL_ROWS_QUERY), backend.select(TYPE_ROWS_QUERY)
@@ -97,14 +98,10 @@ def not_found(iri: str, rep: Representation) -> Response:
 
 
 def short_name_of(iri: str) -> str:
-    from rdflib import URIRef
-
     return short_name(URIRef(iri))
 
 
 def local_href(iri: str) -> str:
-    from graph.describe import local_path
-
     return local_path(iri) or iri
 
 
@@ -181,8 +178,6 @@ KIND_NAMES = {
 
 
 def ontology_view() -> dict[str, Any]:
-    from graph.describe import fetch_labels
-
     backend = get_backend()
     rows = backend.select(_TERMS)
     nodes = {v for row in rows for k, v in row.items() if k in ("domain", "range")}
@@ -214,3 +209,65 @@ def ontology_view() -> dict[str, Any]:
 
 def init_app(app: Flask) -> None:
     app.register_blueprint(bp)
+
+
+# The dataset and its named graphs are IRIs of the namespace too (VoID, by the protocol
+# blueprint): https://w3id.org/zonegraph/dataset and …/graph/data, …/graph/provenance, ….
+
+
+def _void_about(subject: str) -> Graph:
+    """The VoID triples about one subject (and the blank nodes it points to)."""
+    void = void_description()
+    out = Graph()
+    todo: list[Any] = [URIRef(subject)]
+    while todo:
+        node = todo.pop()
+        for triple in void.triples((node, None, None)):
+            out.add(triple)
+            if isinstance(triple[2], BNode):
+                todo.append(triple[2])
+    return out
+
+
+def void_resource(iri: str, path: str, extension: str, title: tuple[str, str]) -> Response:
+    rep = negotiate(extension)
+    links = format_links(path)
+    graph = _void_about(iri)
+    if len(graph) == 0:
+        return not_found(iri, rep)
+    if rep.rdflib_format is not None:
+        return rdf_response(graph, rep, links)
+    triples = next((int(str(o)) for o in graph.objects(URIRef(iri), VOID.triples)), 0)
+    dumps = get_dumps()
+    context = {
+        "iri": iri,
+        "title_zh": title[0],
+        "title_en": title[1],
+        "triples": triples,
+        "dumps": [i.to_dict() for i in dumps.info().values()] if dumps.available else [],
+        "formats": links,
+    }
+    resp = render_page("dataset.html", context, rep)
+    _link_headers(resp, links)
+    return resp
+
+
+@bp.get("/dataset")
+@bp.get("/dataset.<ext>")
+def dataset(ext: str = "") -> Response:
+    title = ("ZoneGraph 数据集", "The ZoneGraph dataset")
+    return void_resource(BASE + "dataset", "/dataset", ext, title)
+
+
+@bp.get("/graph/<name>")
+def named_graph(name: str) -> Response:
+    stem, ext = split_extension(name)
+    titles = {
+        "data": ("数据图", "data graph"),
+        "provenance": ("来源图", "provenance graph"),
+        "ontology": ("本体图", "ontology graph"),
+        "reference": ("参考数据图", "reference graph"),
+    }
+    zh, en = titles.get(stem, (stem, stem))
+    title = (f"命名图：{zh}", f"Named graph: {en}")
+    return void_resource(f"{BASE}graph/{stem}", f"/graph/{stem}", ext, title)

@@ -186,3 +186,19 @@ def test_dumps_are_cached_on_disk_once_per_release(client: FlaskClient, data_dir
         second.extensions["zonegraph"].close()
     assert (folder / "zonegraph.ttl").stat().st_mtime_ns == stamp  # read, not remade
     assert {d["size"] for d in listing} == {m["size"] for m in meta.values()}
+
+
+def test_dataset_and_named_graph_iris_resolve(client: FlaskClient) -> None:
+    from rdflib.namespace import VOID
+
+    dataset = parse(client.get("/dataset", headers={"Accept": "text/turtle"}).data, "turtle")
+    me = URIRef("https://w3id.org/zonegraph/dataset")
+    dumps = {str(o) for o in dataset.objects(me, VOID.dataDump)}
+    assert any(d.endswith("/dumps/zonegraph.ttl") for d in dumps)
+    data = URIRef("https://w3id.org/zonegraph/graph/data")
+    assert (me, VOID.subset, data) in dataset
+    graph = parse(client.get("/graph/data.ttl").data, "turtle")
+    triples = int(next(graph.objects(data, VOID.triples)))
+    page = client.get("/graph/data", headers={"Accept": "text/html"})
+    assert page.status_code == 200 and f"<b>{triples}</b>" in page.text
+    assert client.get("/graph/nonsense.ttl").status_code == 404
