@@ -3,7 +3,8 @@
 Both come from a Backend (embedded store or remote engine), through a few SELECT/CONSTRUCT
 queries, so a page costs the same whatever the size of the dataset. The RDF description is a
 bounded one: the resource's outgoing triples (following blank nodes such as RDF lists), its
-incoming triples, and the provenance about it (the reified statements whose subject or object
+incoming triples (with the whole list and its owner when it is an item of an RDF list), and the
+provenance about it (the reified statements whose subject or object
 it is, and the quotes they were derived from). The page view is plain dicts, ready for JSON
 and for templates alike, with labels for every node so that nobody reads raw IRIs.
 """
@@ -45,12 +46,17 @@ def _describe_query(ref: str) -> str:
     return f"""
 CONSTRUCT {{
   {ref} ?p ?o . ?n ?np ?no .
-  ?s ?ip {ref} .
+  ?s ?ip {ref} . ?owner ?lp ?head . ?c ?cp ?co .
   ?st ?sp ?so . ?q ?qp ?qo .
 }} WHERE {{
   {{ {ref} ?p ?o }}
   UNION {{ {ref} ?p0 ?b . FILTER(isBlank(?b)) ?b rdf:rest* ?n . ?n ?np ?no }}
   UNION {{ ?s ?ip {ref} }}
+  UNION {{
+    ?cell rdf:first {ref} . ?head rdf:rest* ?cell . ?owner ?lp ?head .
+    FILTER(isIRI(?owner) && ?lp NOT IN (rdf:subject, rdf:object))
+    ?head rdf:rest* ?c . ?c ?cp ?co .
+  }}
   UNION {{
     GRAPH <{PROVENANCE_GRAPH}> {{
       {{ ?st rdf:subject {ref} }} UNION {{ ?st rdf:object {ref} }}

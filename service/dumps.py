@@ -121,12 +121,13 @@ class Dumps:
         info = next((i for i in self.info().values() if i.filename == filename), None)
         if info is None:
             abort(404, f"no dump named {filename}")
-        mimetype = info.media_type + ("; charset=utf-8" if "json" not in info.media_type else "")
         if filename in self._memory:
-            resp = Response(self._memory[filename], mimetype=mimetype)
+            resp = Response(self._memory[filename])
         else:
             assert self.directory is not None
-            resp = send_file(self.directory / filename, mimetype=mimetype, conditional=True)
+            resp = send_file(self.directory / filename, conditional=True)
+        charset = "" if "json" in info.media_type else "; charset=utf-8"
+        resp.headers["Content-Type"] = info.media_type + charset
         resp.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
         return resp
 

@@ -60,8 +60,9 @@ def rdf_response(graph: Graph, rep: Representation, links: dict[str, str]) -> Re
         kwargs["context"] = {p: ns for p, ns in PREFIXES.items() if "-" not in p}
         kwargs["auto_compact"] = True
     data = graph.serialize(format=rep.rdflib_format, encoding="utf-8", **kwargs)
-    mimetype = rep.media_type + ("" if rep.rdflib_format == "json-ld" else "; charset=utf-8")
-    resp = Response(data, mimetype=mimetype)
+    # JSON-LD is UTF-8 by definition (a charset parameter is not registered for it).
+    charset = "" if rep.rdflib_format == "json-ld" else "; charset=utf-8"
+    resp = Response(data, content_type=rep.media_type + charset)
     _link_headers(resp, links)
     return resp
 

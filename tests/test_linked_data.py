@@ -37,7 +37,7 @@ def parse(body: bytes, fmt: str) -> Graph:
 def test_entity_turtle_by_accept_holds_its_triples_and_provenance(client: FlaskClient) -> None:
     resp = client.get(local(BIO_ISLAND), headers={"Accept": "text/turtle"})
     assert resp.status_code == 200
-    assert resp.mimetype == "text/turtle"
+    assert resp.headers["Content-Type"] == "text/turtle; charset=utf-8"
     assert "Accept" in resp.headers["Vary"]
     g = parse(resp.data, "turtle")
     assert (BIO, RDFS.label, Literal("广州国际生物岛", lang="zh")) in g
@@ -152,6 +152,7 @@ def test_dumps_parse_and_match_their_counts(client: FlaskClient, data_dir: Path)
         resp = client.get(item["url"])
         assert resp.status_code == 200
         assert resp.mimetype == item["media_type"]
+        assert resp.headers["Content-Type"].count("charset") <= 1
         assert "attachment" in resp.headers["Content-Disposition"]
         assert len(resp.data) == item["size"]
         ext = item["filename"].rsplit(".", 1)[1]
@@ -202,3 +203,13 @@ def test_dataset_and_named_graph_iris_resolve(client: FlaskClient) -> None:
     page = client.get("/graph/data", headers={"Accept": "text/html"})
     assert page.status_code == 200 and f"<b>{triples}</b>" in page.text
     assert client.get("/graph/nonsense.ttl").status_code == 404
+
+
+def test_list_membership_comes_with_the_list_and_its_owner(client: FlaskClient) -> None:
+    g = parse(client.get(local(BIO_ISLAND) + ".ttl").data, "turtle")
+    grouping = URIRef("https://w3id.org/zonegraph/id/grouping/san-cheng-yi-dao")
+    head = g.value(grouping, ZG.memberList)
+    assert head is not None
+    from rdflib.collection import Collection
+
+    assert BIO in list(Collection(g, head))
