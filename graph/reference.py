@@ -31,6 +31,13 @@ def gbt_iri(code: str) -> URIRef:
     return URIRef(GBT_NS + code)
 
 
+# Transcription errors in the shared GB/T 4754 table, corrected from the standard itself:
+# 飞机制造 is class 3741, but the table lists it as a second level-3 row for group 374.
+GBT_ERRATA: dict[tuple[str, str], tuple[str, int]] = {
+    ("374", "飞机制造"): ("3741", 4),
+}
+
+
 def _rows(path: Path) -> list[dict[str, str]]:
     try:
         with path.open(encoding="utf-8", newline="") as fh:
@@ -86,9 +93,17 @@ def industries(folder: Path) -> Graph:
         )
     )
     g.add((GBT_SCHEME, DCTERMS.source, GBT_DATASET))
-    for row in _rows(folder / "gbt4754_2017_industry_classification.csv"):
+    rows = _rows(folder / "gbt4754_2017_industry_classification.csv")
+    known = {r["section"] if r["level"] == "1" else "" for r in rows}
+    known |= {r["division"] for r in rows if r["level"] == "2"}
+    known |= {r["group"] for r in rows if r["level"] == "3"}
+    for row in rows:
         level = int(row["level"])
         code = [row["section"], row["division"], row["group"], row["class"]][level - 1]
+        fix = GBT_ERRATA.get((code, row["name"]))
+        if fix is not None:
+            code, level = fix
+            row = {**row, "class": code}
         node = gbt_iri(code)
         g.add((node, RDF.type, SKOS.Concept))
         g.add((node, SKOS.inScheme, GBT_SCHEME))
@@ -96,7 +111,7 @@ def industries(folder: Path) -> Graph:
         g.add((node, SKOS.prefLabel, Literal(row["name"], lang="zh")))
         if row["note"]:
             g.add((node, SKOS.scopeNote, Literal(row["note"], lang="zh")))
-        parent = _gbt_parent(row, level)
+        parent = _gbt_parent(row, level, known)
         if parent is None:
             g.add((node, SKOS.topConceptOf, GBT_SCHEME))
         else:
@@ -106,10 +121,10 @@ def industries(folder: Path) -> Graph:
     return g
 
 
-def _gbt_parent(row: dict[str, str], level: int) -> str | None:
-    """The nearest stated ancestor; groups holding a single class are absent from the table."""
+def _gbt_parent(row: dict[str, str], level: int, known: set[str]) -> str | None:
+    """The nearest ancestor the table lists; groups holding a single class are absent from it."""
     chain = [row["section"], row["division"], row["group"]][: level - 1]
     for code in reversed(chain):
-        if code:
+        if code and code in known:
             return code
     return None
