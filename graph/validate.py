@@ -1,0 +1,335 @@
+"""Validate the graph against ZoneGraph's SHACL shapes and report problems curators can act on.
+
+pySHACL's own report names blank-node shapes and full IRIs; curators need the file and line
+where the offending node was written, its label, and a message in both languages. This module
+runs pySHACL once, reads its results graph and turns each result into a Violation that says
+all of that on one line.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pyshacl
+from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import PROV
+from rdflib.term import Node
+
+from . import resources
+from .build import BuildResult, bind_prefixes, build, load_ontology
+from .errors import ShapesError, SourceError
+from .namespaces import ZG
+from .sources import parse_rdf_file
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+#: Shapes files are chosen by name: "<kind>-*.ttl" plus the shared prefix declarations.
+SHAPE_KINDS = ("data", "lint")
+PREFIX_FILE = "prefixes.ttl"
+_SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+_IRI_IN_TEXT = re.compile(r"https?://[^\s,;)(<>\"]+")
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One SHACL result, resolved to names and places a curator recognises."""
+
+    focus: Node
+    focus_label: str | None
+    path: str | None
+    value: str | None
+    message: str
+    severity: str
+    shape: str
+    location: str | None
+    focus_name: str = ""
+
+    def line(self) -> str:
+        """One readable line: `file:line: node (label) path: message — value`."""
+        parts = [f"{self.location}:" if self.location else "", self.focus_name or str(self.focus)]
+        if self.focus_label:
+            parts.append(f"({self.focus_label})")
+        head = " ".join(p for p in parts if p)
+        if self.path:
+            head += f" {self.path}"
+        body = self.message
+        if self.severity != "Violation":
+            body = f"[{self.severity}] {body}"
+        if self.value and self.value not in self.message:
+            body += f" — {self.value}"
+        return f"{head}: {body}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "focus": str(self.focus),
+            "focus_name": self.focus_name,
+            "focus_label": self.focus_label,
+            "path": self.path,
+            "value": self.value,
+            "message": self.message,
+            "severity": self.severity,
+            "shape": self.shape,
+            "location": self.location,
+        }
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """The outcome of one validation run; `conforms` ignores warnings, as pySHACL does."""
+
+    conforms: bool
+    violations: tuple[Violation, ...]
+
+    def count(self, severity: str) -> int:
+        return sum(1 for v in self.violations if v.severity == severity)
+
+    def summary(self) -> str:
+        errors, warnings = self.count("Violation"), self.count("Warning")
+        verdict = "符合 / conforms" if self.conforms else "不符合 / does not conform"
+        return f"{verdict}: 违规 {errors} 条、警告 {warnings} 条 / {errors} violations, {warnings} warnings"
+
+    def text(self) -> str:
+        return "\n".join([*(v.line() for v in self.violations), self.summary()])
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "conforms": self.conforms,
+            "violations": self.count("Violation"),
+            "warnings": self.count("Warning"),
+            "results": [v.to_dict() for v in self.violations],
+        }
+
+
+def load_shapes(kind: str = "data", folder: Path | None = None) -> Graph:
+    """The shapes of one kind ("data" or "lint") with the shared prefix declarations."""
+    if kind not in SHAPE_KINDS:
+        raise ShapesError(f"unknown kind of shapes {kind!r} (expected one of {', '.join(SHAPE_KINDS)})")
+    base = folder if folder is not None else resources.data_dir("shapes")
+    files = sorted(base.glob(f"{kind}-*.ttl"))
+    if not files:
+        raise ShapesError(f"no {kind}-*.ttl shapes files in {base}")
+    prefixes = base / PREFIX_FILE
+    g = Graph()
+    bind_prefixes(g)
+    for path in ([prefixes] if prefixes.is_file() else []) + files:
+        try:
+            ds = parse_rdf_file(path, "turtle")
+        except SourceError as exc:
+            raise ShapesError(f"broken shapes file {exc}") from None
+        for t in ds.triples((None, None, None)):
+            g.add(t)
+    return g
+
+
+def validate_build(result: BuildResult) -> ValidationReport:
+    """Validate the whole built dataset (all four graphs together) against the data shapes."""
+    return _validate(result.union(), load_shapes("data"), _Locator(result.compiled.locations))
+
+
+def validate_extra(paths: list[Path]) -> ValidationReport:
+    """Validate the shipped graph plus curator files: TriG fact files or plain Turtle.
+
+    TriG files go through the compiler, so their facts carry provenance; Turtle triples are
+    added as they are, so any fact in them is reported as lacking provenance.
+    """
+    trig, turtle = [], []
+    for path in paths:
+        suffix = path.suffix.lower()
+        if suffix == ".trig":
+            trig.append(path)
+        elif suffix == ".ttl":
+            turtle.append(path)
+        else:
+            raise SourceError(str(path), "unsupported file type (expected .trig or .ttl)")
+    for path in trig:
+        if not path.is_file():
+            raise SourceError(str(path), "no such file")
+    result = build(extra=trig)
+    union = result.union()
+    texts: dict[Path, tuple[str, dict[str, str]]] = {}
+    for path in turtle:
+        ds = parse_rdf_file(path, "turtle")
+        for t in ds.triples((None, None, None)):
+            union.add(t)
+        bindings = {p: str(ns) for p, ns in ds.namespace_manager.namespaces()}
+        texts[path] = (path.read_text(encoding="utf-8"), bindings)
+    return _validate(union, load_shapes("data"), _Locator(result.compiled.locations, texts))
+
+
+def lint_ontology(ontology: Graph | None = None) -> ValidationReport:
+    """Check that every zg: term is labelled in zh and en and defined (the lint shapes)."""
+    g = Graph()
+    bind_prefixes(g)
+    for t in ontology if ontology is not None else load_ontology():
+        g.add(t)
+    return _validate(g, load_shapes("lint"), _Locator({}))
+
+
+class _Locator:
+    """Finds where a focus node was curated: compiled locations, provenance, or Turtle text."""
+
+    def __init__(
+        self,
+        locations: dict[Node, str],
+        texts: dict[Path, tuple[str, dict[str, str]]] | None = None,
+    ) -> None:
+        self.locations = locations
+        self.texts = texts or {}
+
+    def find(self, node: Node, data: Graph) -> str | None:
+        found = self.locations.get(node)
+        if found:
+            return found
+        for path, (text, bindings) in self.texts.items():
+            line = _statement_line(node, text, bindings)
+            if line:
+                return f"{path}:{line}"
+        # provenance nodes: a statement records its file; a quote is where its statements are
+        direct = data.value(node, ZG.curatedIn)
+        if direct is not None:
+            return str(direct)
+        for st in data.subjects(PROV.wasDerivedFrom, node):
+            where = data.value(st, ZG.curatedIn)
+            if where is not None:
+                return str(where).rsplit(":", 1)[0] if ":" in str(where) else str(where)
+        return None
+
+
+def _statement_line(node: Node, text: str, bindings: dict[str, str]) -> int | None:
+    """The first line of `text` where a statement starts with `node` (prefixed name or IRI)."""
+    if not isinstance(node, URIRef):
+        return None
+    iri = str(node)
+    names = [re.escape(f"<{iri}>")]
+    for prefix, ns in bindings.items():
+        if ns and iri.startswith(ns) and re.fullmatch(r"[\w\-.]*", iri[len(ns) :]):
+            names.append(re.escape(f"{prefix}:{iri[len(ns):]}"))
+    pattern = re.compile(rf"^[ \t]*(?:{'|'.join(names)})(?=[\s;,.])", re.MULTILINE)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _validate(data: Graph, shapes: Graph, locator: _Locator) -> ValidationReport:
+    try:
+        conforms, results, _ = pyshacl.validate(
+            data,
+            shacl_graph=shapes,
+            inference="none",
+            advanced=True,
+            allow_warnings=True,
+        )
+    except Exception as exc:  # pySHACL reports broken shapes with many exception types
+        raise ShapesError(f"the shapes cannot be applied: {exc}") from exc
+    assert isinstance(results, Graph)
+    violations = [_violation(r, results, shapes, data, locator) for r in _results(results)]
+    violations.sort(key=_sort_key)
+    return ValidationReport(conforms=bool(conforms), violations=tuple(violations))
+
+
+def _results(results: Graph) -> list[Node]:
+    return list(results.subjects(RDF.type, SH.ValidationResult))
+
+
+def _violation(
+    result: Node, results: Graph, shapes: Graph, data: Graph, locator: _Locator
+) -> Violation:
+    focus = results.value(result, SH.focusNode)
+    assert focus is not None
+    path = results.value(result, SH.resultPath)
+    value = results.value(result, SH.value)
+    shape = results.value(result, SH.sourceShape)
+    severity = _SEVERITIES.get(results.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+    messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+    return Violation(
+        focus=focus,
+        focus_label=_label(focus, data),
+        path=_name(path, data, shapes) if path is not None else None,
+        value=_name(value, data, shapes) if value is not None else None,
+        message=_tidy(_message(messages), data),
+        severity=severity,
+        shape=_shape_name(shape, shapes, data),
+        location=locator.find(focus, data),
+        focus_name=_name(focus, data, shapes),
+    )
+
+
+def _message(messages: list[Literal]) -> str:
+    """Prefer our bilingual "中文 / English" message; else join what pySHACL produced."""
+    texts = [str(m) for m in messages]
+    for text in texts:
+        if " / " in text:
+            return text
+    zh = [str(m) for m in messages if (m.language or "").startswith("zh")]
+    en = [str(m) for m in messages if (m.language or "").startswith("en")]
+    if zh and en:
+        return f"{zh[0]} / {en[0]}"
+    return texts[0] if texts else "不符合形状 / does not conform to the shape"
+
+
+def _tidy(message: str, g: Graph) -> str:
+    """Shorten full IRIs that pySHACL substituted into a message to prefixed names."""
+    return _IRI_IN_TEXT.sub(lambda m: _qname(URIRef(m.group(0)), g), message)
+
+
+def _qname(iri: URIRef, g: Graph) -> str:
+    try:
+        return g.namespace_manager.normalizeUri(iri).strip("<>")
+    except Exception:  # rdflib refuses some IRIs (odd characters): keep them whole
+        return str(iri)
+
+
+def _name(node: Node, data: Graph, shapes: Graph) -> str:
+    if isinstance(node, URIRef):
+        return _qname(node, data)
+    if isinstance(node, Literal):
+        return node.n3(data.namespace_manager)
+    if isinstance(node, BNode):
+        return _path_text(node, shapes, data)
+    return str(node)
+
+
+def _path_text(node: Node, shapes: Graph, data: Graph) -> str:
+    """SHACL property paths (inverse, alternative) as SPARQL-like text; other bnodes as _:x."""
+    inverse = shapes.value(node, SH.inversePath)
+    if inverse is not None:
+        return f"^{_name(inverse, data, shapes)}"
+    alternative = shapes.value(node, SH.alternativePath)
+    if alternative is not None:
+        items = list(shapes.items(alternative))
+        return "|".join(_name(i, data, shapes) for i in items)
+    return f"_:{node}"
+
+
+def _label(node: Node, g: Graph) -> str | None:
+    labels = [*g.objects(node, RDFS.label), *g.objects(node, SKOS.prefLabel)]
+    literals = [x for x in labels if isinstance(x, Literal)]
+    for lang in ("zh", "en"):
+        for lit in literals:
+            if (lit.language or "").split("-")[0] == lang:
+                return str(lit)
+    return str(literals[0]) if literals else None
+
+
+def _shape_name(shape: Node | None, shapes: Graph, data: Graph) -> str:
+    """A shape's prefixed name; a blank-node property shape is named after its parent."""
+    if shape is None:
+        return "?"
+    if isinstance(shape, URIRef):
+        return _qname(shape, shapes)
+    name = shapes.value(shape, SH.name)
+    parent = shapes.value(None, SH.property, shape)
+    if parent is None:
+        parent = shapes.value(None, SH.sparql, shape)
+    base = _shape_name(parent, shapes, data) if parent is not None else "_"
+    return f"{base} › {name}" if name is not None else base
+
+
+def _sort_key(v: Violation) -> tuple[str, int, str, str]:
+    where, line = (v.location or "~"), 0
+    if v.location and ":" in v.location:
+        head, _, tail = v.location.rpartition(":")
+        if tail.isdigit():
+            where, line = head, int(tail)
+    return (where, line, v.focus_name, v.path or "")
