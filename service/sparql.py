@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import Blueprint, Flask, Response, abort, current_app, request
+from flask import Blueprint, Flask, Response, abort, current_app, redirect, request, url_for
+from werkzeug.wrappers import Response as WerkzeugResponse
 
 from graph.backend import QueryRequest
 from graph.safety import query_form
@@ -115,9 +116,13 @@ def _formats(text: str) -> tuple[str, str]:
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
-def sparql() -> Response:
+def sparql() -> Response | WerkzeugResponse:
     op = read_query()
     if op.text is None:
+        if request.method == "GET" and _browser_wants_page():
+            # A person opening the endpoint in a browser gets the editor, as Fuseki and
+            # Oxigraph's server do; SPARQL clients asking for RDF get the service description.
+            return redirect(url_for("pages.query"), code=303)
         return describe.rdf_response(describe.service_description())
     solutions, graph = _formats(op.text)
     result = get_backend().run(
@@ -136,6 +141,12 @@ def sparql() -> Response:
     if result.truncated:
         resp.headers["ZoneGraph-Truncated"] = "true"
     return resp
+
+
+def _browser_wants_page() -> bool:
+    """True when HTML is preferred over RDF outright (browsers), not merely allowed by */*."""
+    accept = request.accept_mimetypes
+    return accept["text/html"] > max(accept["text/turtle"], accept["application/ld+json"])
 
 
 def _cors(resp: Response) -> Response:

@@ -432,3 +432,12 @@ def test_unknown_setting_is_refused(sparql_data_dir: Path) -> None:
     with pytest.raises(StartupError, match="ZONEGRAPH_QUERY_TIMOUT"):
         with make_app(sparql_data_dir, query_timout=3):
             pass
+
+
+def test_browser_opening_the_endpoint_gets_the_editor(client: FlaskClient) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    resp = client.get("/sparql", headers={"Accept": browser})
+    assert resp.status_code == 303
+    assert resp.headers["Location"].endswith("/query")
+    plain = client.get("/sparql", headers={"Accept": "*/*"})
+    assert plain.status_code == 200 and "turtle" in plain.content_type
