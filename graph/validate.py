@@ -28,6 +28,7 @@ SH = Namespace("http://www.w3.org/ns/shacl#")
 #: Shapes files are chosen by name: "<kind>-*.ttl" plus the shared prefix declarations.
 SHAPE_KINDS = ("data", "lint")
 PREFIX_FILE = "prefixes.ttl"
+SHAPES_NS = Namespace("https://w3id.org/zonegraph/shapes#")
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _IRI_IN_TEXT = re.compile(r"https?://[^\s,;)(<>\"]+")
 
@@ -113,6 +114,7 @@ def load_shapes(kind: str = "data", folder: Path | None = None) -> Graph:
     prefixes = base / PREFIX_FILE
     g = Graph()
     bind_prefixes(g)
+    g.bind("zgsh", SHAPES_NS)
     for path in ([prefixes] if prefixes.is_file() else []) + files:
         try:
             ds = parse_rdf_file(path, "turtle")
@@ -146,11 +148,11 @@ def validate_extra(paths: list[Path]) -> ValidationReport:
     for path in trig:
         if not path.is_file():
             raise SourceError(str(path), "no such file")
+    parsed = [(path, parse_rdf_file(path, "turtle")) for path in turtle]  # fail fast on syntax
     result = build(extra=trig)
     union = result.union()
     texts: dict[Path, tuple[str, dict[str, str]]] = {}
-    for path in turtle:
-        ds = parse_rdf_file(path, "turtle")
+    for path, ds in parsed:
         for t in ds.triples((None, None, None)):
             union.add(t)
         bindings = {p: str(ns) for p, ns in ds.namespace_manager.namespaces()}
@@ -229,7 +231,9 @@ def _validate(data: Graph, shapes: Graph, locator: _Locator) -> ValidationReport
 
 
 def _results(results: Graph) -> list[Node]:
-    return list(results.subjects(RDF.type, SH.ValidationResult))
+    """Top-level results only: pySHACL also types nested sh:detail results as results."""
+    return [r for report in results.subjects(RDF.type, SH.ValidationReport)
+            for r in results.objects(report, SH.result)]
 
 
 def _violation(
