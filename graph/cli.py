@@ -85,6 +85,34 @@ def open_store(data_dir: Path, quiet: bool = False) -> ox.Store:
     return load_store(nquads_bytes(build().dataset))
 
 
+def remote_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Where `build --store remote` loads the graph; the same ZONEGRAPH_* names as the service."""
+    options = [
+        click.option(
+            "--store",
+            type=click.Choice(["embedded", "remote"]),
+            envvar="ZONEGRAPH_STORE",
+            default="embedded",
+            show_default=True,
+            help="Publish to the data directory, or load into a remote SPARQL engine.",
+        ),
+        click.option("--remote-query-url", envvar="ZONEGRAPH_REMOTE_QUERY_URL"),
+        click.option("--remote-gsp-url", envvar="ZONEGRAPH_REMOTE_GSP_URL"),
+        click.option(
+            "--remote-dialect",
+            type=click.Choice(["oxigraph", "virtuoso", "fuseki", "generic"]),
+            envvar="ZONEGRAPH_REMOTE_DIALECT",
+            default="generic",
+            show_default=True,
+        ),
+        click.option("--remote-user", envvar="ZONEGRAPH_REMOTE_USER"),
+        click.option("--remote-password", envvar="ZONEGRAPH_REMOTE_PASSWORD"),
+    ]
+    for option in reversed(options):
+        func = option(func)
+    return func
+
+
 @cli.command("build")
 @click.option(
     "--skip-validation", is_flag=True, help="Publish without SHACL validation (not advised)."
@@ -94,10 +122,17 @@ def open_store(data_dir: Path, quiet: bool = False) -> ox.Store:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="A folder of fact files (*.trig) and documents.ttl to build instead of the shipped one.",
 )
+@remote_options
 @click.pass_context
 @reports_errors
-def build_cmd(ctx: click.Context, skip_validation: bool, sources: Path | None) -> None:
-    """Compile the sources, validate them, and publish the store atomically."""
+def build_cmd(
+    ctx: click.Context, /, skip_validation: bool, sources: Path | None, **remote: Any
+) -> None:
+    """Compile the sources, validate them, and publish the store atomically.
+
+    With --store remote the validated build is loaded into a SPARQL engine instead (GSP PUT
+    per named graph); the ZONEGRAPH_REMOTE_* variables the service reads work here too.
+    """
     from . import stats
     from .build import build
     from .store import publish
@@ -113,6 +148,9 @@ def build_cmd(ctx: click.Context, skip_validation: bool, sources: Path | None) -
             click.echo(report.text(), err=True)
             click.echo("build refused: the data does not conform; nothing was published", err=True)
             ctx.exit(1)
+    if remote["store"] == "remote":
+        _publish_remote(result.dataset, remote, started)
+        return
     meta: dict[str, Any] = {
         "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "files": [p.name for p in result.compiled.files],
@@ -129,6 +167,28 @@ def build_cmd(ctx: click.Context, skip_validation: bool, sources: Path | None) -
         f"published {st.triples} triples ({st.facts} facts, {st.entities} entities, "
         f"{st.quotes} quotes) to {release.path} in {time.monotonic() - started:.1f}s "
         f"(compile {compiled_in:.1f}s)"
+    )
+
+
+def _publish_remote(dataset: Any, options: dict[str, Any], started: float) -> None:
+    from .namespaces import GRAPH
+    from .remote import RemoteSettings, publish_remote
+    from .store import nquads_bytes
+
+    if not options["remote_query_url"] or not options["remote_gsp_url"]:
+        raise InputError("--store remote needs --remote-query-url and --remote-gsp-url")
+    settings = RemoteSettings(
+        query_url=options["remote_query_url"],
+        gsp_url=options["remote_gsp_url"],
+        dialect=options["remote_dialect"],
+        user=options["remote_user"],
+        password=options["remote_password"],
+    )
+    done = publish_remote(nquads_bytes(dataset), settings, prune_prefix=str(GRAPH))
+    click.echo(
+        f"loaded {sum(done.graphs.values())} triples in {len(done.graphs)} graphs into "
+        f"{settings.query_url} in {time.monotonic() - started:.1f}s"
+        + (f"; removed stale graphs {', '.join(done.removed)}" if done.removed else "")
     )
 
 

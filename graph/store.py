@@ -66,8 +66,11 @@ def load_store(nquads: bytes, path: Path | None = None) -> ox.Store:
     return store
 
 
-def publish(dataset: Dataset, data_dir: Path, meta: dict[str, Any]) -> Release:
-    """Write a new release next to the published one and switch `current` to it atomically."""
+def publish(dataset: Dataset | bytes, data_dir: Path, meta: dict[str, Any]) -> Release:
+    """Write a new release next to the published one and switch `current` to it atomically.
+
+    `dataset` may already be N-Quads (large generated graphs skip rdflib altogether).
+    """
     releases = data_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
     stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
@@ -75,7 +78,7 @@ def publish(dataset: Dataset, data_dir: Path, meta: dict[str, Any]) -> Release:
     final = releases / stamp
     try:
         staging.mkdir()
-        quads = nquads_bytes(dataset)
+        quads = dataset if isinstance(dataset, bytes) else nquads_bytes(dataset)
         (staging / "dataset.nq").write_bytes(quads)
         store = load_store(quads, staging / "store")
         store.optimize()

@@ -316,3 +316,26 @@ def test_settings_are_checked(tmp_path: Path) -> None:
         RemoteSettings("file:///etc/passwd")
     with pytest.raises(StoreError, match="QUERY_URL"):
         RemoteSettings.from_config({"ZONEGRAPH_STORE": "remote"})
+
+
+def test_zonegraph_build_loads_into_the_engine(
+    engine: Engine, published: RemotePublication
+) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    s = engine.settings
+    env = {
+        "ZONEGRAPH_STORE": "remote",
+        "ZONEGRAPH_REMOTE_QUERY_URL": s.query_url,
+        "ZONEGRAPH_REMOTE_GSP_URL": s.gsp_url or "",
+        "ZONEGRAPH_REMOTE_DIALECT": s.dialect,
+        "ZONEGRAPH_REMOTE_USER": s.user or "",
+        "ZONEGRAPH_REMOTE_PASSWORD": s.password or "",
+    }
+    result = CliRunner().invoke(cli, ["build", "--skip-validation"], env=env)
+    assert result.exit_code == 0, result.output
+    assert f"loaded {sum(published.graphs.values())} triples in 4 graphs" in result.output
+    missing = CliRunner().invoke(cli, ["build", "--skip-validation", "--store", "remote"])
+    assert missing.exit_code == 2 and "--remote-query-url" in missing.output
