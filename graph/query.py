@@ -91,7 +91,7 @@ def shorten(term: object) -> str:
             return f"{prefix}:{iri[len(best) :]}"
         return f"<{iri}>"
     if isinstance(term, ox.Literal):
-        return f"{term.value}@{term.language}" if term.language else term.value
+        return term.value  # the language shows in the text itself; tags only clutter a table
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return "" if term is None else str(term)
