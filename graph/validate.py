@@ -89,7 +89,8 @@ class ValidationReport:
     def summary(self) -> str:
         errors, warnings = self.count("Violation"), self.count("Warning")
         verdict = "符合 / conforms" if self.conforms else "不符合 / does not conform"
-        return f"{verdict}: 违规 {errors} 条、警告 {warnings} 条 / {errors} violations, {warnings} warnings"
+        counts = f"违规 {errors} 条、警告 {warnings} 条 / {errors} violations, {warnings} warnings"
+        return f"{verdict}: {counts}"
 
     def text(self) -> str:
         return "\n".join([*(v.line() for v in self.violations), self.summary()])
@@ -106,7 +107,8 @@ class ValidationReport:
 def load_shapes(kind: str = "data", folder: Path | None = None) -> Graph:
     """The shapes of one kind ("data" or "lint") with the shared prefix declarations."""
     if kind not in SHAPE_KINDS:
-        raise ShapesError(f"unknown kind of shapes {kind!r} (expected one of {', '.join(SHAPE_KINDS)})")
+        expected = ", ".join(SHAPE_KINDS)
+        raise ShapesError(f"unknown kind of shapes {kind!r} (expected one of {expected})")
     base = folder if folder is not None else resources.data_dir("shapes")
     files = sorted(base.glob(f"{kind}-*.ttl"))
     if not files:
@@ -207,7 +209,7 @@ def _statement_line(node: Node, text: str, bindings: dict[str, str]) -> int | No
     names = [re.escape(f"<{iri}>")]
     for prefix, ns in bindings.items():
         if ns and iri.startswith(ns) and re.fullmatch(r"[\w\-.]*", iri[len(ns) :]):
-            names.append(re.escape(f"{prefix}:{iri[len(ns):]}"))
+            names.append(re.escape(f"{prefix}:{iri[len(ns) :]}"))
     pattern = re.compile(rf"^[ \t]*(?:{'|'.join(names)})(?=[\s;,.])", re.MULTILINE)
     match = pattern.search(text)
     return text.count("\n", 0, match.start()) + 1 if match else None
@@ -232,8 +234,11 @@ def _validate(data: Graph, shapes: Graph, locator: _Locator) -> ValidationReport
 
 def _results(results: Graph) -> list[Node]:
     """Top-level results only: pySHACL also types nested sh:detail results as results."""
-    return [r for report in results.subjects(RDF.type, SH.ValidationReport)
-            for r in results.objects(report, SH.result)]
+    return [
+        r
+        for report in results.subjects(RDF.type, SH.ValidationReport)
+        for r in results.objects(report, SH.result)
+    ]
 
 
 def _violation(
@@ -244,7 +249,8 @@ def _violation(
     path = results.value(result, SH.resultPath)
     value = results.value(result, SH.value)
     shape = results.value(result, SH.sourceShape)
-    severity = _SEVERITIES.get(results.value(result, SH.resultSeverity), "Violation")  # type: ignore[arg-type]
+    level = results.value(result, SH.resultSeverity)
+    severity = _SEVERITIES.get(level, "Violation") if isinstance(level, URIRef) else "Violation"
     messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
     return Violation(
         focus=focus,

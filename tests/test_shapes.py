@@ -98,9 +98,11 @@ def test_figure_without_period(invalid_report: ValidationReport) -> None:
 
 
 def test_unit_differs_from_the_indicators_unit(invalid_report: ValidationReport) -> None:
-    v = only(invalid_report, "observation/t-unit-obs", "zgsh:Observation-unit-matches › 单位 / unit")
+    shape = "zgsh:Observation-unit-matches › 单位 / unit"
+    v = only(invalid_report, "observation/t-unit-obs", shape)
     assert v.path == "sdmx-attribute:unitMeasure"
-    assert v.message == "单位与指标不符 / unit differs from the indicator's unit (unit:CNY ≠ unit:USD)"
+    expected = "单位与指标不符 / unit differs from the indicator's unit (unit:CNY ≠ unit:USD)"
+    assert v.message == expected
     assert v.line().endswith("sdmx-attribute:unitMeasure: " + v.message)
     assert_readable(v, "unit-mismatch.trig")
 
@@ -137,7 +139,8 @@ def test_benefit_cap_without_currency(invalid_report: ValidationReport) -> None:
 def test_fact_without_provenance_in_plain_turtle(invalid_report: ValidationReport) -> None:
     found = results_for(invalid_report, "org/t-ttl-company")
     assert {v.shape for v in found} == {"zgsh:CuratedEntity"}
-    assert sorted(v.path or "" for v in found) == ["rdf:type", "rdfs:label", "rdfs:label", "zg:locatedIn"]
+    paths = sorted(v.path or "" for v in found)
+    assert paths == ["rdf:type", "rdfs:label", "rdfs:label", "zg:locatedIn"]
     located = next(v for v in found if v.path == "zg:locatedIn")
     assert "fact without provenance" in located.message and "div:440112" in located.message
     assert located.location is not None and located.location.endswith("no-provenance.ttl:31")
