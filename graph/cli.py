@@ -11,42 +11,17 @@ import os
 import sys
 import time
 from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import click
 import pyoxigraph as ox
 
-from .errors import ZoneGraphError
-
-P = ParamSpec("P")
-R = TypeVar("R")
+from .cli_common import InputError, reports_errors
 
 DEFAULT_DATA_DIR = (
     Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "zonegraph"
 )
-
-
-class InputError(click.ClickException):
-    """A user error: printed as one line, exit status 2."""
-
-    exit_code = 2
-
-
-def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
-    """Turn library errors into one-line CLI errors with exit status 2."""
-
-    @wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except ZoneGraphError as exc:
-            raise InputError(str(exc)) from None
-        except OSError as exc:
-            raise InputError(f"{exc.filename or ''}: {exc.strerror or exc}".lstrip(": ")) from None
-
-    return wrapper
 
 
 @click.group()

@@ -10,43 +10,23 @@ from __future__ import annotations
 
 import json
 import sys
-import unicodedata
-from collections.abc import Callable, Sequence
-from functools import wraps
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import Any
 
 import click
 from rdflib import Dataset, Graph
 
 from . import analysis as an
-from .errors import ZoneGraphError
+from .cli_common import InputError, reports_errors
+from .query import display_width
 from .views import Prepared, prepare
 
-P = ParamSpec("P")
-R = TypeVar("R")
 LANGS = click.Choice(["zh", "en"])
+AnalyzeError = InputError
 
 
-class AnalyzeError(click.ClickException):
-    """A user error (unknown entity, bad parameter): one line, exit status 2."""
-
-    exit_code = 2
-
-
-def reports_errors(func: Callable[P, R]) -> Callable[P, R]:
-    @wraps(func)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return func(*args, **kwargs)
-        except ZoneGraphError as exc:
-            raise AnalyzeError(str(exc)) from None
-
-    return wrapper
-
-
-def width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+width = display_width
 
 
 def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:

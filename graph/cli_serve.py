@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .cli import reports_errors
+from .cli_common import reports_errors
 
 
 @click.command()

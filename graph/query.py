@@ -108,21 +108,23 @@ def table(results: Results, limit: int | None = None) -> str:
         header = [v.value for v in results.variables]
         rows = [[shorten(sol[v]) for v in results.variables] for sol in results]
     shown = rows if limit is None else rows[:limit]
-    widths = [_width(h) for h in header]
+    widths = [display_width(h) for h in header]
     for row in shown:
-        widths = [max(w, _width(c)) for w, c in zip(widths, row, strict=True)]
+        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
     lines = [_line(header, widths), "  ".join("-" * w for w in widths)]
     lines += [_line(row, widths) for row in shown]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
+def display_width(text: str) -> int:
+    """Columns a terminal gives `text`: CJK characters are drawn double-width."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def _line(cells: list[str], widths: list[int]) -> str:
-    return "  ".join(c + " " * (w - _width(c)) for c, w in zip(cells, widths, strict=True)).rstrip()
+    pairs = zip(cells, widths, strict=True)
+    return "  ".join(c + " " * (w - display_width(c)) for c, w in pairs).rstrip()
 
 
 def named_query(name: str) -> str:
