@@ -11,7 +11,7 @@ import csv
 from pathlib import Path
 
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
+from rdflib.namespace import DCTERMS
 
 from .errors import SourceError
 from .namespaces import BASE, CONCEPT, ID, ZG
@@ -70,8 +70,8 @@ def divisions(folder: Path) -> Graph:
     g.add(
         (
             DIVISION_DATASET,
-            PROV.wasDerivedFrom,
-            Literal("modood/Administrative-divisions-of-China dist/ (WTFPL)"),
+            DCTERMS.bibliographicCitation,
+            Literal("NBS 统计用区划代码 2023, modood/Administrative-divisions-of-China (WTFPL)"),
         )
     )
     return g
@@ -118,6 +118,13 @@ def industries(folder: Path) -> Graph:
             g.add((node, SKOS.broader, gbt_iri(parent)))
     g.add((GBT_DATASET, RDFS.label, Literal("GB/T 4754-2017 国民经济行业分类", lang="zh")))
     g.add((GBT_DATASET, RDFS.label, Literal("GB/T 4754-2017 industry classification", lang="en")))
+    g.add(
+        (
+            GBT_DATASET,
+            DCTERMS.bibliographicCitation,
+            Literal("GB/T 4754-2017, via zmshe/capital src/utils/category.js (commit 0b8f1ae)"),
+        )
+    )
     return g
 
 

@@ -64,7 +64,7 @@ def statement_iri(s: Node, p: Node, o: Node) -> URIRef:
 def _graph_lines(text: str) -> dict[str, int]:
     """Map each quote graph's local name to the line of the file where its block opens."""
     lines: dict[str, int] = {}
-    for match in re.finditer(r"^\s*quote:([\w\-.]+)\s*\{", text, re.MULTILINE):
+    for match in re.finditer(r"^[ \t]*quote:([\w\-.]+)\s*\{", text, re.MULTILINE):
         lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
     return lines
 

@@ -83,7 +83,7 @@ def test_construct_as_turtle(data_dir: Path) -> None:
 
 def test_malformed_query_is_one_line_with_position(data_dir: Path) -> None:
     result = run(data_dir, "query", "SELECT ?s WHERE { ?s ?p }")
-    assert_one_line_error(result, "syntax error", "1:")
+    assert_one_line_error(result, "syntax error", "line 1, column")
 
 
 def test_missing_query_file(data_dir: Path) -> None:
