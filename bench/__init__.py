@@ -1,0 +1,1 @@
+"""Benchmarks: ZoneGraph against its peers on synthetic data (`make bench`)."""

@@ -1,0 +1,133 @@
+"""The benchmark's Markdown and JSON reports, with ratios against the peers and the targets."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+SERVERS = ["ZoneGraph embedded", "ZoneGraph remote", "Oxigraph server", "rdflib-endpoint"]
+
+
+def _ms(cell: dict[str, Any], key: str = "p50") -> str:
+    if key in cell:
+        return f"{cell[key] * 1000:.1f}"
+    if "timed_out" in cell:
+        return f">{cell['timed_out']:g} s (timed out)"
+    return f"error {cell.get('error')}"
+
+
+def _geo(values: list[float]) -> float:
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else float("nan")
+
+
+def ratio(scale: dict[str, Any], a: str, b: str) -> tuple[float, bool]:
+    """Geometric mean over the mix of p50(a)/p50(b); True when a timeout made it a bound."""
+    values, bound = [], False
+    for row in scale["queries"].values():
+        x = row[a].get("p50", row[a].get("timed_out"))
+        y = row[b].get("p50", row[b].get("timed_out"))
+        if x is None or y is None:
+            continue
+        bound = bound or "timed_out" in row[a] or "timed_out" in row[b]
+        values.append(x / y)
+    return _geo(values), bound
+
+
+def targets(scale: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(target, measured, met) at this scale."""
+    out = []
+    vs_ox, _ = ratio(scale, "ZoneGraph embedded", "Oxigraph server")
+    out.append(("query-mix p50 ≤ 1.25× Oxigraph server (geometric mean)", f"{vs_ox:.2f}×",
+                vs_ox <= 1.25))  # fmt: skip
+    vs_rd, bound = ratio(scale, "rdflib-endpoint", "ZoneGraph embedded")
+    out.append(("query-mix ≥ 20× faster than rdflib-endpoint", f"{'≥' if bound else ''}"
+                f"{vs_rd:.0f}×", vs_rd >= 20))  # fmt: skip
+    for kind, cells in scale["http"].items():
+        zg, ox = cells["ZoneGraph embedded"].get("rps"), cells["Oxigraph server"].get("rps")
+        if zg and ox:
+            out.append((f"HTTP {kind} throughput ≥ 0.8× Oxigraph server", f"{zg / ox:.2f}×",
+                        zg / ox >= 0.8))  # fmt: skip
+    cold = scale.get("cold_start_s")
+    if cold is not None:
+        out.append(("cold start of `zonegraph serve` < 2 s", f"{cold:.2f} s", cold < 2))
+    val = scale["validation"]
+    if "seconds" in val:
+        out.append(("SHACL validation < 60 s", f"{val['seconds']:.1f} s", val["seconds"] < 60))
+    else:
+        out.append(("SHACL validation < 60 s", f">{val.get('timed_out', '?')} s (stopped)", False))
+    for name, secs in scale["analyses"].items():
+        if isinstance(secs, float) and name not in ("peak_mb",):
+            out.append((f"{name} < 30 s", f"{secs:.2f} s", secs < 30))
+    if "timed_out" in scale["analyses"]:
+        out.append(("analyses < 30 s each", f">{scale['analyses']['timed_out']} s", False))
+    return out
+
+
+def markdown(results: dict[str, Any]) -> str:
+    lines = ["# ZoneGraph benchmark", ""]
+    m = results["machine"]
+    lines += [f"{m['cpus']} CPUs, Python {m['python']}; whole run "
+              f"{results['total_seconds'] / 60:.1f} min. Latencies in ms (p50 / p95 of up to 30 "
+              "runs after a warm-up), all over HTTP on 127.0.0.1.", ""]  # fmt: skip
+    for scale in results["scales"]:
+        lines += [f"## {scale['quads']:,} quads (target {scale['target_triples']:,})", ""]
+        lines += ["### Load and memory", "", "| system | load/build s | peak MB |", "|---|---|---|"]
+        peaks = scale.get("server_peak_mb", {})
+        for name, cell in scale["load"].items():
+            secs = cell.get("seconds")
+            peak = cell.get("peak_mb") or next((v for k, v in peaks.items() if name.startswith(k)), None)
+            lines.append(f"| {name} | {secs:.2f} | {peak:.0f} |" if secs is not None and peak
+                         else f"| {name} | {secs if secs is None else f'{secs:.2f}'} | – |")  # fmt: skip
+        lines += ["", "Peak memory of each running server (after the query mix and load test): "
+                  + ", ".join(f"{k} {v:.0f} MB" for k, v in peaks.items()) + ".", ""]  # fmt: skip
+        reopen = scale.get("reopen", {})
+        lines += [f"Cold start of `zonegraph serve` (process start to first answer): "
+                  f"**{scale.get('cold_start_s', float('nan')):.2f} s**; reopening the published "
+                  f"store and answering a first query: {reopen.get('seconds', float('nan')):.3f} s.",
+                  ""]  # fmt: skip
+        lines += ["### Query mix (p50 / p95 ms)", "", "| query | " + " | ".join(SERVERS) +
+                  " | embedded ÷ Oxigraph | rdflib ÷ embedded |", "|---" * (len(SERVERS) + 3) + "|"]  # fmt: skip
+        for q, row in scale["queries"].items():
+            cells = [f"{_ms(row[s])} / {_ms(row[s], 'p95')}" if "p50" in row[s] else _ms(row[s])
+                     for s in SERVERS]  # fmt: skip
+            zg, ox, rd = (row[s].get("p50", row[s].get("timed_out")) for s in
+                          ("ZoneGraph embedded", "Oxigraph server", "rdflib-endpoint"))  # fmt: skip
+            r1 = f"{zg / ox:.2f}×" if zg and ox else "–"
+            r2 = (">" if "timed_out" in row["rdflib-endpoint"] else "") + (f"{rd / zg:.0f}×" if zg and rd else "–")
+            lines.append(f"| {q} | " + " | ".join(cells) + f" | {r1} | {r2} |")
+        lines += ["", "### HTTP throughput (wrk, 2 threads, 16 connections, "
+                  f"{results['settings']['http_seconds']} s)", "",
+                  "| query | system | requests/s | p50 ms | p99 ms | errors/timeouts |",
+                  "|---|---|---|---|---|---|"]  # fmt: skip
+        for kind, cells in scale["http"].items():
+            for name, c in cells.items():
+                errs = f"{c.get('non_2xx', 0)}/{c.get('timeouts', 0)}"
+                lines.append(f"| {kind} | {name} | {c.get('rps', 0):.0f} | "
+                             f"{c.get('p50', float('nan')) * 1000:.1f} | "
+                             f"{c.get('p99', float('nan')) * 1000:.1f} | {errs} |")  # fmt: skip
+        val, an = scale["validation"], scale["analyses"]
+        lines += ["", "### Validation and analyses", "",
+                  "SHACL (graph.validate, pySHACL): " + (f"{val['seconds']:.1f} s, conforms: "
+                  f"{val['conforms']}, peak {val['peak_mb']:.0f} MB" if "seconds" in val else
+                  f"stopped after {val.get('timed_out', '?')} s" if "timed_out" in val else
+                  str(val)), ""]  # fmt: skip
+        if "timed_out" not in an and "error" not in an:
+            lines += [f"Analyses on the data layer ({an['nodes']:,} nodes, {an['edges']:,} edges; "
+                      f"peak {an['peak_mb']:.0f} MB): " + ", ".join(
+                          f"{k} {v:.2f} s" for k, v in an.items()
+                          if isinstance(v, float) and k != "peak_mb"), ""]  # fmt: skip
+        else:
+            lines += [f"Analyses: {an}", ""]
+        lines += ["### Targets", "", "| target | measured | met |", "|---|---|---|"]
+        lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in targets(scale)]
+        lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+def write_reports(results: dict[str, Any], folder: Path) -> None:
+    for scale in results["scales"]:
+        scale["targets"] = [{"target": t, "measured": v, "met": ok} for t, v, ok in targets(scale)]
+    (folder / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
+    (folder / "report.md").write_text(markdown(results), encoding="utf-8")

@@ -1,0 +1,335 @@
+"""`make bench`: ZoneGraph against its peers, side by side, on the same synthetic data.
+
+At each scale the same N-Quads file is loaded into four servers, all on 127.0.0.1:
+- ZoneGraph embedded: `zonegraph serve` over a release published in a data directory;
+- ZoneGraph remote: `zonegraph serve` with ZONEGRAPH_STORE=remote, forwarding to an Oxigraph
+  server that ZoneGraph loaded by GSP (what `zonegraph build --store remote` does);
+- Oxigraph server alone: `oxigraph load` (its bulk loader), then `serve-read-only`;
+- rdflib-endpoint: FastAPI over rdflib's memory store, the Python peer.
+Then it measures load time and peak memory, cold start and reopen, the latency of a fixed
+query mix, HTTP throughput under 16 clients (wrk, bounded by duration and timeout), SHACL
+validation and the analyses. Everything is bounded: each request has a timeout, each load
+loop a duration, and slow steps a cap reported as ">X s".
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.parse
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+
+from bench.report import write_reports  # noqa: E402
+from graph.remote import publish_remote  # noqa: E402
+from graph.synthetic import generate  # noqa: E402
+from tests.engines import Engine, free_port, oxigraph_cli, start_oxigraph  # noqa: E402
+
+PY = sys.executable
+ZONEGRAPH = str(Path(PY).with_name("zonegraph"))
+QUERIES = sorted((REPO / "bench" / "queries").glob("[0-9]*.rq"))
+HTTP_QUERIES = {"simple": "http-simple.rq", "medium": "http-medium.rq"}
+JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+
+
+@dataclass
+class Target:
+    """A running SPARQL server: where to POST, which extra form fields, which processes."""
+
+    name: str
+    host_port: tuple[str, int]
+    path: str
+    extra: dict[str, str]
+    pids: list[int]
+    process: subprocess.Popen[bytes] | Engine | None = None
+
+    def body(self, query: str) -> bytes:
+        return urllib.parse.urlencode({"query": query, **self.extra}).encode()
+
+    def stop(self) -> None:
+        if isinstance(self.process, Engine):
+            self.process.stop()
+        elif self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def tree_peak_mb(pid: int) -> float:
+    """Peak RSS (VmHWM) of a process and its children, in MB."""
+    total = 0.0
+    pids = [pid]
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        pids += [int(c) for c in children]
+    except OSError:
+        pass
+    for p in pids:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except OSError:
+            continue
+        match = re.search(r"VmHWM:\s+(\d+) kB", status)
+        if match:
+            total += int(match.group(1)) / 1024
+    return total
+
+
+def post(target: Target, query: str, accept: str, timeout: float) -> tuple[int, bytes]:
+    conn = http.client.HTTPConnection(*target.host_port, timeout=timeout)
+    try:
+        conn.request(
+            "POST",
+            target.path,
+            target.body(query),
+            {"Content-Type": "application/x-www-form-urlencoded", "Accept": accept},
+        )
+        resp = conn.getresponse()
+        return resp.status, resp.read()
+    finally:
+        conn.close()
+
+
+def wait_http(target: Target, deadline: float) -> float:
+    started = time.perf_counter()
+    while time.monotonic() < deadline:
+        try:
+            status, _ = post(target, "ASK { ?s ?p ?o }", JSON, 5)
+            if status == 200:
+                return time.perf_counter() - started
+        except OSError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{target.name} did not answer in time")
+
+
+def serve_zonegraph(name: str, args: list[str], workdir: Path, settings: list[str]) -> Target:
+    """`zonegraph [ARGS] serve --set KEY=VALUE…` on a free loopback port."""
+    port = free_port()
+    log = (workdir / f"{name}.log").open("wb")
+    sets = [part for setting in settings for part in ("--set", setting)]
+    process = subprocess.Popen(
+        [ZONEGRAPH, *args, "serve", "--host", "127.0.0.1", "--port", str(port), *sets,
+         "--set", "ZONEGRAPH_QUERY_TIMEOUT=30", "--set", "ZONEGRAPH_MAX_RESULT_ROWS=1000000"],
+        stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    return Target(name, ("127.0.0.1", port), "/sparql", {}, [process.pid], process)
+
+
+def task(step: str, *args: str, timeout: float) -> dict[str, Any]:
+    try:
+        done = subprocess.run(
+            [PY, "-m", "bench.tasks", step, *args],
+            cwd=REPO, capture_output=True, timeout=timeout, check=True,
+        )  # fmt: skip
+    except subprocess.TimeoutExpired:
+        return {"timed_out": timeout}
+    except subprocess.CalledProcessError as exc:
+        return {"error": exc.stderr.decode(errors="replace")[-500:]}
+    result: dict[str, Any] = json.loads(done.stdout.decode().strip().splitlines()[-1])
+    return result
+
+
+def latency(target: Target, query: str, accept: str, budget: float, cap: float) -> dict[str, Any]:
+    """p50/p95 over repeated runs: at least 3 (when they fit under the cap), at most 30."""
+    times: list[float] = []
+    started = time.monotonic()
+    post(target, query, accept, cap)  # warm-up (not counted)
+    while len(times) < 30 and (len(times) < 3 or time.monotonic() - started < budget):
+        t = time.perf_counter()
+        try:
+            status, _ = post(target, query, accept, cap)
+        except TimeoutError:
+            return {"timed_out": cap, "runs": len(times)}
+        if status != 200:
+            return {"error": status}
+        times.append(time.perf_counter() - t)
+    times.sort()
+    return {
+        "p50": statistics.median(times),
+        "p95": times[min(len(times) - 1, round(0.95 * (len(times) - 1)))],
+        "runs": len(times),
+    }
+
+
+LUA = """wrk.method = "POST"
+wrk.body = {body}
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+wrk.headers["Accept"] = "application/sparql-results+json"
+"""
+
+
+def throughput(target: Target, query: str, seconds: int, workdir: Path) -> dict[str, Any]:
+    """wrk -t2 -c16 for a fixed duration (bounded: it stops by itself); requests/s, p50, p99."""
+    script = workdir / f"wrk-{target.name}.lua"
+    script.write_text(LUA.format(body=json.dumps(target.body(query).decode())), encoding="utf-8")
+    url = f"http://{target.host_port[0]}:{target.host_port[1]}{target.path}"
+    out = subprocess.run(
+        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(script),
+         url],
+        capture_output=True, text=True, timeout=seconds + 60,
+    ).stdout  # fmt: skip
+    result: dict[str, Any] = {}
+    if m := re.search(r"Requests/sec:\s+([\d.]+)", out):
+        result["rps"] = float(m.group(1))
+    for pct, key in (("50", "p50"), ("99", "p99")):
+        if m := re.search(rf"\s{pct}(?:\.000)?%\s+([\d.]+)(us|ms|s)\b", out):
+            scale = {"us": 1e-6, "ms": 1e-3, "s": 1.0}[m.group(2)]
+            result[key] = float(m.group(1)) * scale
+    if m := re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out):
+        result["non_2xx"] = int(m.group(1))
+    if m := re.search(r"timeout (\d+)", out):
+        result["timeouts"] = int(m.group(1))
+    return result
+
+
+def run_scale(triples: int, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
+    """Everything at one scale; servers are always stopped before returning."""
+    out: dict[str, Any] = {"target_triples": triples, "load": {}, "queries": {}, "http": {}}
+    data = generate(triples, seed=args.seed)
+    nq = workdir / "data.nq"
+    nq.write_bytes(data)
+    out["quads"] = data.count(b"\n")
+    print(f"== {triples:,} triples target: {out['quads']:,} quads", flush=True)
+    targets: list[Target] = []
+    try:
+        data_dir = workdir / "zg-data"
+        built = task("build", str(nq), str(data_dir), timeout=600)
+        out["load"]["ZoneGraph embedded"] = {"seconds": built.get("seconds"),
+                                             "peak_mb": built.get("peak_mb")}  # fmt: skip
+        out["reopen"] = task("reopen", str(data_dir), timeout=60)
+        zg = serve_zonegraph("zg-embedded", ["--data-dir", str(data_dir)], workdir, [])
+        targets.append(zg)
+        out["cold_start_s"] = wait_http(zg, time.monotonic() + 60)
+
+        ox_remote = start_oxigraph(workdir / "ox-remote", timeout_s=30)
+        t = time.perf_counter()
+        publish_remote(data, ox_remote.settings)
+        remote_load = time.perf_counter() - t
+        ox_pid = ox_remote.process.pid
+        zr = serve_zonegraph(
+            "zg-remote",
+            [],
+            workdir,
+            ["ZONEGRAPH_STORE=remote", "ZONEGRAPH_REMOTE_DIALECT=oxigraph",
+             f"ZONEGRAPH_REMOTE_QUERY_URL={ox_remote.settings.query_url}"],
+        )  # fmt: skip
+        zr.pids.append(ox_pid)
+        targets += [zr, Target("ox-remote-engine", ("127.0.0.1", 0), "", {}, [], ox_remote)]
+        wait_http(zr, time.monotonic() + 60)
+        out["load"]["ZoneGraph remote (GSP into Oxigraph server)"] = {"seconds": remote_load}
+
+        ox_dir = workdir / "ox-alone"
+        ox_dir.mkdir()
+        t = time.perf_counter()
+        subprocess.run(
+            [oxigraph_cli(), "load", "--location", str(ox_dir / "store"), "--file", str(nq)],
+            check=True, capture_output=True, timeout=600,
+        )  # fmt: skip
+        ox_load = time.perf_counter() - t
+        alone = start_oxigraph(ox_dir, timeout_s=30, read_only=True)
+        port = int(alone.settings.query_url.rsplit(":", 1)[1].split("/")[0])
+        ox = Target("oxigraph", ("127.0.0.1", port), "/query", {"union-default-graph": ""},
+                    [alone.process.pid], alone)  # fmt: skip
+        targets.append(ox)
+        out["load"]["Oxigraph server alone (oxigraph load)"] = {"seconds": ox_load}
+
+        rport = free_port()
+        t = time.perf_counter()
+        rlog = (workdir / "rdflib.log").open("wb")
+        rproc = subprocess.Popen([PY, "-m", "bench.rdflib_app", str(nq), str(rport)], cwd=REPO,
+                                 stdout=rlog, stderr=subprocess.STDOUT)  # fmt: skip
+        rd = Target("rdflib-endpoint", ("127.0.0.1", rport), "/", {}, [rproc.pid], rproc)
+        targets.append(rd)
+        wait_http(rd, time.monotonic() + 600)
+        out["load"]["rdflib-endpoint (memory store)"] = {"seconds": time.perf_counter() - t}
+
+        servers = {"ZoneGraph embedded": zg, "ZoneGraph remote": zr, "Oxigraph server": ox,
+                   "rdflib-endpoint": rd}  # fmt: skip
+        for path in QUERIES:
+            text = path.read_text(encoding="utf-8")
+            accept = TURTLE if re.search(r"^(DESCRIBE|CONSTRUCT)", text, re.M) else JSON
+            row: dict[str, Any] = {}
+            for name, target in servers.items():
+                slow = name == "rdflib-endpoint"
+                row[name] = latency(target, text, accept, budget=3 if slow else 2,
+                                    cap=args.rdflib_cap if slow else 30)  # fmt: skip
+                if "timed_out" in row[name] and slow:
+                    rd.stop()  # it would keep computing: restart it for the next query
+                    rproc = subprocess.Popen(
+                        [PY, "-m", "bench.rdflib_app", str(nq), str(rport)], cwd=REPO,
+                        stdout=rlog, stderr=subprocess.STDOUT,
+                    )  # fmt: skip
+                    rd.process, rd.pids = rproc, rd.pids + [rproc.pid]
+                    wait_http(rd, time.monotonic() + 600)
+            out["queries"][path.stem] = row
+            print(f"  {path.stem}: " + ", ".join(
+                f"{n} {v.get('p50', 0) * 1000:.1f} ms" if "p50" in v else f"{n} {v}"
+                for n, v in row.items()), flush=True)  # fmt: skip
+        for kind, file in HTTP_QUERIES.items():
+            text = (REPO / "bench" / "queries" / file).read_text(encoding="utf-8")
+            out["http"][kind] = {
+                name: throughput(target, text, args.http_seconds, workdir)
+                for name, target in servers.items()
+            }
+            print(f"  http {kind}: {out['http'][kind]}", flush=True)
+        for name, target in servers.items():
+            out["load"].setdefault(name, {})
+            out.setdefault("server_peak_mb", {})[name] = sum(tree_peak_mb(p) for p in target.pids)
+    finally:
+        for target in targets:
+            target.stop()
+    out["validation"] = task("validate", str(nq), timeout=args.shacl_cap)
+    print(f"  validation: {out['validation']}", flush=True)
+    out["analyses"] = task("analyses", str(workdir / "zg-data"), timeout=args.analysis_cap)
+    print(f"  analyses: {out['analyses']}", flush=True)
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scales", default="10000,100000,1000000")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--http-seconds", type=int, default=15)
+    parser.add_argument("--rdflib-cap", type=float, default=10.0)
+    parser.add_argument("--shacl-cap", type=float, default=150.0)
+    parser.add_argument("--analysis-cap", type=float, default=240.0)
+    parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
+    args = parser.parse_args()
+    for tool in ("wrk",):
+        if shutil.which(tool) is None:
+            sys.exit(f"{tool} is not installed (apt-get install {tool})")
+    started = time.monotonic()
+    results: dict[str, Any] = {
+        "machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "settings": {k: str(v) for k, v in vars(args).items()},
+        "scales": [],
+    }
+    for scale in (int(s) for s in args.scales.split(",")):
+        with tempfile.TemporaryDirectory(prefix=f"zg-bench-{scale}-") as tmp:
+            results["scales"].append(run_scale(scale, args, Path(tmp)))
+    results["total_seconds"] = time.monotonic() - started
+    args.out.mkdir(parents=True, exist_ok=True)
+    write_reports(results, args.out)
+    print(f"wrote {args.out / 'report.md'} and report.json in {results['total_seconds']:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
