@@ -50,5 +50,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from . import analysis_api
 
     analysis_api.init_app(app)  # /api/analysis/…: groupings, hubs, paths, ego, exports (JSON)
+    from . import explore
+
+    explore.init_app(app)  # /explore/…: graph views of groupings and neighbourhoods, paths
 
     return app
