@@ -76,26 +76,47 @@ def markdown(results: dict[str, Any]) -> str:
         lines += ["### Load and memory", "", "| system | load/build s | peak MB |", "|---|---|---|"]
         peaks = scale.get("server_peak_mb", {})
         for name, cell in scale["load"].items():
-            secs = cell.get("seconds")
-            peak = cell.get("peak_mb") or next((v for k, v in peaks.items() if name.startswith(k)), None)
-            lines.append(f"| {name} | {secs:.2f} | {peak:.0f} |" if secs is not None and peak
-                         else f"| {name} | {secs if secs is None else f'{secs:.2f}'} | – |")  # fmt: skip
-        lines += ["", "Peak memory of each running server (after the query mix and load test): "
-                  + ", ".join(f"{k} {v:.0f} MB" for k, v in peaks.items()) + ".", ""]  # fmt: skip
+            if cell.get("seconds") is None:
+                continue
+            peak = cell.get("peak_mb") or next(
+                (v for k, v in peaks.items() if name.startswith(k)), None
+            )
+            shown = f"{peak:.0f}" if peak else "–"
+            lines.append(f"| {name} | {cell['seconds']:.2f} | {shown} |")
+        lines += [
+            "",
+            "Peak memory (VmHWM) of each server process tree at the end of the scale: "
+            + ", ".join(f"{k} {v:.0f} MB" for k, v in peaks.items())
+            + ". The build's peak is its own process's.",
+            "",
+        ]
         reopen = scale.get("reopen", {})
-        lines += [f"Cold start of `zonegraph serve` (process start to first answer): "
-                  f"**{scale.get('cold_start_s', float('nan')):.2f} s**; reopening the published "
-                  f"store and answering a first query: {reopen.get('seconds', float('nan')):.3f} s.",
-                  ""]  # fmt: skip
-        lines += ["### Query mix (p50 / p95 ms)", "", "| query | " + " | ".join(SERVERS) +
-                  " | embedded ÷ Oxigraph | rdflib ÷ embedded |", "|---" * (len(SERVERS) + 3) + "|"]  # fmt: skip
+        cold = scale.get("cold_start_s", float("nan"))
+        lines += [
+            f"Cold start of `zonegraph serve` (process start to first answer): **{cold:.2f} s**; "
+            "reopening the published store and answering a first query: "
+            f"{reopen.get('seconds', float('nan')):.3f} s.",
+            "",
+        ]
+        head = " | ".join(SERVERS)
+        lines += [
+            "### Query mix (p50 / p95 ms)",
+            "",
+            f"| query | {head} | embedded ÷ Oxigraph | rdflib ÷ embedded |",
+            "|---" * (len(SERVERS) + 3) + "|",
+        ]
         for q, row in scale["queries"].items():
-            cells = [f"{_ms(row[s])} / {_ms(row[s], 'p95')}" if "p50" in row[s] else _ms(row[s])
-                     for s in SERVERS]  # fmt: skip
-            zg, ox, rd = (row[s].get("p50", row[s].get("timed_out")) for s in
-                          ("ZoneGraph embedded", "Oxigraph server", "rdflib-endpoint"))  # fmt: skip
+            cells = [
+                f"{_ms(row[s])} / {_ms(row[s], 'p95')}" if "p50" in row[s] else _ms(row[s])
+                for s in SERVERS
+            ]
+            zg, ox, rd = (
+                row[s].get("p50", row[s].get("timed_out"))
+                for s in ("ZoneGraph embedded", "Oxigraph server", "rdflib-endpoint")
+            )
             r1 = f"{zg / ox:.2f}×" if zg and ox else "–"
-            r2 = (">" if "timed_out" in row["rdflib-endpoint"] else "") + (f"{rd / zg:.0f}×" if zg and rd else "–")
+            bound = ">" if "timed_out" in row["rdflib-endpoint"] else ""
+            r2 = f"{bound}{rd / zg:.0f}×" if zg and rd else "–"
             lines.append(f"| {q} | " + " | ".join(cells) + f" | {r1} | {r2} |")
         lines += ["", "### HTTP throughput (wrk, 2 threads, 16 connections, "
                   f"{results['settings']['http_seconds']} s)", "",
@@ -131,3 +152,11 @@ def write_reports(results: dict[str, Any], folder: Path) -> None:
         scale["targets"] = [{"target": t, "measured": v, "met": ok} for t, v, ok in targets(scale)]
     (folder / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
     (folder / "report.md").write_text(markdown(results), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    import sys
+
+    source = Path(sys.argv[1]) if len(sys.argv) > 1 else Path(__file__).parent / "out/report.json"
+    data = json.loads(source.read_text(encoding="utf-8"))
+    write_reports(data, source.parent)

@@ -20,6 +20,7 @@ import json
 import os
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -173,6 +174,13 @@ LUA = """wrk.method = "POST"
 wrk.body = {body}
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Accept"] = "application/sparql-results+json"
+local shown = false
+response = function(status, headers, body)
+  if status ~= 200 and not shown then
+    shown = true
+    print("FIRST-ERROR " .. status .. " " .. string.sub(body, 1, 200))
+  end
+end
 """
 
 
@@ -197,6 +205,10 @@ def throughput(target: Target, query: str, seconds: int, workdir: Path) -> dict[
         result["non_2xx"] = int(m.group(1))
     if m := re.search(r"timeout (\d+)", out):
         result["timeouts"] = int(m.group(1))
+    if m := re.search(r"FIRST-ERROR (.*)", out):
+        result["first_error"] = m.group(1)[:200]
+    if "rps" not in result:
+        result["wrk_output"] = out[-500:]
     return result
 
 
@@ -244,7 +256,7 @@ def run_scale(triples: int, args: argparse.Namespace, workdir: Path) -> dict[str
             check=True, capture_output=True, timeout=600,
         )  # fmt: skip
         ox_load = time.perf_counter() - t
-        alone = start_oxigraph(ox_dir, timeout_s=30, read_only=True)
+        alone = start_oxigraph(ox_dir, timeout_s=None, read_only=True)
         port = int(alone.settings.query_url.rsplit(":", 1)[1].split("/")[0])
         ox = Target("oxigraph", ("127.0.0.1", port), "/query", {"union-default-graph": ""},
                     [alone.process.pid], alone)  # fmt: skip
@@ -291,7 +303,6 @@ def run_scale(triples: int, args: argparse.Namespace, workdir: Path) -> dict[str
             }
             print(f"  http {kind}: {out['http'][kind]}", flush=True)
         for name, target in servers.items():
-            out["load"].setdefault(name, {})
             out.setdefault("server_peak_mb", {})[name] = sum(tree_peak_mb(p) for p in target.pids)
     finally:
         for target in targets:
@@ -313,6 +324,8 @@ def main() -> None:
     parser.add_argument("--analysis-cap", type=float, default=240.0)
     parser.add_argument("--out", type=Path, default=REPO / "bench" / "out")
     args = parser.parse_args()
+    # SIGTERM unwinds like Ctrl-C, so every started server is stopped on the way out.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     for tool in ("wrk",):
         if shutil.which(tool) is None:
             sys.exit(f"{tool} is not installed (apt-get install {tool})")
