@@ -128,7 +128,7 @@
     for (const [col, list] of columns) {
       list.sort((a, b) => (a.data.label < b.data.label ? -1 : a.data.label > b.data.label ? 1 : 0));
       list.forEach(function (n, i) {
-        positions[n.data.id] = { x: col * 210, y: (i - (list.length - 1) / 2) * 120 };
+        positions[n.data.id] = { x: col * 150, y: (i - (list.length - 1) / 2) * 110 };
       });
     }
     return positions;
@@ -140,7 +140,7 @@
     { selector: "node", style: {
       "background-color": "data(colour)", label: "data(label)", "font-size": 11,
       "text-valign": "bottom", "text-halign": "center", "text-margin-y": 4,
-      "text-wrap": "wrap", "text-max-width": 120, width: 22, height: 22, color: "#1d2430",
+      "text-wrap": "wrap", "text-max-width": 110, "text-overflow-wrap": en ? "whitespace" : "anywhere", width: 22, height: 22, color: "#1d2430",
       "text-background-color": "#ffffff", "text-background-opacity": 0.75,
       "text-background-padding": 1, "min-zoomed-font-size": 6,
       "border-width": 1, "border-color": "#ffffff" } },
@@ -155,6 +155,9 @@
       label: "data(label)", "font-size": 9, color: "#5b6575", "text-rotation": "autorotate",
       "text-background-color": "#ffffff", "text-background-opacity": 0.85,
       "text-background-padding": 1, "min-zoomed-font-size": 7 } },
+    { selector: "edge.quiet", style: { label: "" } },
+    { selector: "edge.near", style: { label: "data(label)", "line-color": "#5b6575",
+      "target-arrow-color": "#5b6575", color: "#1d2430", "font-size": 11, "z-index": 9 } },
     { selector: ".faded", style: { opacity: 0.25 } },
     { selector: "edge.hl", style: { width: 4, "line-color": "#d9480f",
       "target-arrow-color": "#d9480f", color: "#a33a0b", "font-size": 11, "z-index": 10 } },
@@ -162,16 +165,33 @@
     { selector: "node:active, node.hover", style: { "overlay-opacity": 0.15 } },
   ];
 
-  function layoutFor(kind, elements) {
-    if (kind === "path") {
-      const positions = pathPositions(elements);
-      return { name: "preset", positions: (n) => positions[n.id()], fit: true, padding: 40 };
-    }
+  // Small views: rings (centre, members or nearest neighbours, the rest). Larger ones: the rings
+  // as a start, then cose's forces with randomize off, so the picture is the same every time.
+  const SMALL = 16;
+  const DENSE = 40;
+
+  function rings(spacing) {
     return {
       name: "concentric", concentric: (n) => n.data("level"), levelWidth: () => 1,
-      minNodeSpacing: 28, nodeDimensionsIncludeLabels: true, avoidOverlap: true,
-      startAngle: (3 / 2) * Math.PI, animate: false, fit: true, padding: 30,
+      minNodeSpacing: spacing, avoidOverlap: true, startAngle: (3 / 2) * Math.PI,
+      animate: false, fit: true, padding: 30,
     };
+  }
+
+  function runLayout(cy, kind, elements) {
+    if (kind === "path") {
+      const positions = pathPositions(elements);
+      return cy.layout({ name: "preset", positions: (n) => positions[n.id()], fit: true, padding: 40 });
+    }
+    if (cy.nodes().length <= SMALL) {
+      return cy.layout(Object.assign(rings(28), { nodeDimensionsIncludeLabels: true }));
+    }
+    cy.layout(rings(10)).run();
+    return cy.layout({
+      name: "cose", randomize: false, animate: false, fit: true, padding: 30,
+      nodeDimensionsIncludeLabels: false, idealEdgeLength: () => 90, nodeRepulsion: () => 150000,
+      nodeOverlap: 40, gravity: 0.25, numIter: 2000, componentSpacing: 60,
+    });
   }
 
   function legend(cy) {
@@ -233,20 +253,32 @@
       container: document.getElementById("zg-graph"),
       elements: elements,
       style: STYLE,
-      layout: layoutFor(kind, elements),
       wheelSensitivity: 0.3,
-      minZoom: 0.2,
+      minZoom: 0.15,
       maxZoom: 3,
     });
     window.zgCy = cy;
+    const layout = runLayout(cy, kind, elements);
+    layout.one("layoutstop", function () {
+      if (cy.zoom() > 1.6) cy.zoom({ level: 1.6, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+      cy.center();
+      document.getElementById("zg-graph").dataset.ready = "true";
+    });
+    layout.run();
     legend(cy);
     cy.on("tap", "node", onTap);
     const hover = document.getElementById("zg-hover");
+    // Many edges: their labels show for the edges of the node under the pointer (or zoom in).
+    if (cy.edges().length > DENSE) cy.edges().addClass("quiet");
     cy.on("mouseover", "node", function (evt) {
       evt.target.addClass("hover");
+      evt.target.connectedEdges().addClass("near");
       if (hover) hover.textContent = evt.target.data("label") + " · " + evt.target.data("classLabel");
     });
-    cy.on("mouseout", "node", (evt) => evt.target.removeClass("hover"));
+    cy.on("mouseout", "node", function (evt) {
+      evt.target.removeClass("hover");
+      evt.target.connectedEdges().removeClass("near");
+    });
     if (kind === "path") {
       const first = document.querySelector("li.chain");
       highlight(cy, first ? first.dataset.key : null);
@@ -255,7 +287,6 @@
       });
     }
     setStatus(cy.nodes().length + T(" 个节点，", " nodes, ") + cy.edges().length + T(" 条关系", " relations"));
-    document.getElementById("zg-graph").dataset.ready = "true";
   }
 
   function load() {
