@@ -10,6 +10,8 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
@@ -168,3 +170,171 @@ def test_english_switch(page: Page) -> None:
     expect(page.locator("header nav")).to_contain_text("Home")
     page.goto("/")  # the choice sticks (cookie)
     expect(page.locator("header nav")).to_contain_text("Search")
+
+
+# --------------------------------------------------------------------------- graph views
+# /explore/…: cytoscape draws what /api/analysis/… answers (window.zgCy is its instance), nodes
+# navigate, the path finder finds and highlights; the tables beneath list the same graph.
+
+ID = "https://w3id.org/zonegraph/id/"
+PARKS = {"中新广州知识城", "广州科学城", "广州海丝城", "广州国际生物岛"}
+SAN_CHENG = ID + "grouping/san-cheng-yi-dao"
+BIO_ISLAND = ID + "park/guangzhou-international-bio-island"
+
+
+def wait_for_graph(page: Page) -> None:
+    page.wait_for_function(
+        "() => window.zgCy && document.getElementById('zg-graph').dataset.ready === 'true'",
+        timeout=20_000,
+    )
+
+
+def cy(page: Page, script: str) -> Any:
+    """Evaluate `script` with the page's cytoscape instance as `cy`."""
+    return page.evaluate(f"() => {{ const cy = window.zgCy; return {script}; }}")
+
+
+def click_node(page: Page, iri: str) -> None:
+    """Click a node where cytoscape drew it, as a user would (zoomed in on it first, as a user
+    would in a crowded view)."""
+    pos = page.evaluate(
+        "(iri) => { const cy = window.zgCy; const n = cy.getElementById(iri);"
+        " if (n.empty()) return null; if (cy.nodes().length > 16) { cy.zoom(1.5); cy.center(n); }"
+        " const p = n.renderedPosition(); return {x: p.x, y: p.y}; }",
+        iri,
+    )
+    assert pos is not None, f"{iri} is not drawn"
+    box = page.locator("#zg-graph").bounding_box()
+    assert box is not None
+    assert 0 < pos["x"] < box["width"] and 0 < pos["y"] < box["height"]
+    page.mouse.click(box["x"] + pos["x"], box["y"] + pos["y"])
+
+
+def test_cluster_view_draws_the_four_parks(page: Page) -> None:
+    page.goto("/explore/clusters")
+    page.locator("#groupings tr", has_text="三城一岛").locator("a.graph-view").click()
+    page.wait_for_url("**/explore/cluster?name=*")
+    wait_for_graph(page)
+    members = cy(page, "cy.nodes('.member').map(n => n.data('label'))")
+    assert set(members) == PARKS
+    assert cy(page, "cy.nodes('.grouping').map(n => n.data('label'))") == ["三城一岛"]
+    # every node is drawn inside the canvas, each with its own place
+    positions = cy(page, "cy.nodes().map(n => [n.renderedPosition().x, n.renderedPosition().y])")
+    width, height = cy(page, "[cy.width(), cy.height()]")
+    assert all(0 <= x <= width and 0 <= y <= height for x, y in positions)
+    assert len({(round(x), round(y)) for x, y in positions}) == len(positions)
+    # edges carry predicate labels; the legend names the classes drawn
+    assert cy(page, "cy.edges().length") > 0
+    assert cy(page, "cy.edges().every(e => e.data('label').length > 0)")
+    expect(page.locator("#zg-legend li", has_text="园区")).to_have_count(1)
+    nodes_table = page.locator("#graph-nodes tbody")
+    for park in PARKS:
+        expect(nodes_table.locator("a.node", has_text=park)).to_have_count(1)
+    drawn = cy(page, "cy.nodes().length")
+    expect(page.locator("#graph-nodes tbody tr")).to_have_count(drawn)
+    expect(page.locator("#graph-edges tbody tr")).to_have_count(cy(page, "cy.edges().length"))
+    gexf = page.locator(".exports a", has_text="GEXF")
+    expected = "/api/analysis/export.gexf?grouping=" + quote(SAN_CHENG, safe="")
+    expect(gexf).to_have_attribute("href", expected)
+    shot(page, "graph-cluster")
+    # a click on a node opens its entity page (the default on this view)
+    click_node(page, BIO_ISLAND)
+    page.wait_for_url("**/id/park/guangzhou-international-bio-island")
+    expect(page.locator("h1")).to_contain_text("广州国际生物岛")
+
+
+def test_cluster_view_in_english(page: Page) -> None:
+    page.goto("/explore/cluster?name=三城一岛&lang=en")
+    wait_for_graph(page)
+    labels = set(cy(page, "cy.nodes('.member').map(n => n.data('label'))"))
+    assert "Guangzhou International Bio Island" in labels
+    expect(page.locator("#zg-legend li", has_text="park")).to_have_count(1)
+    expect(page.locator("header nav")).to_contain_text("Graph")
+    shot(page, "graph-cluster-en")
+
+
+def test_neighbourhood_from_the_entity_page_and_recentre(page: Page) -> None:
+    page.goto("/id/park/guangzhou-international-bio-island")
+    page.locator("#graph-view").click()
+    page.wait_for_url("**/explore/ego?entity=*")
+    wait_for_graph(page)
+    center = cy(page, "cy.nodes('.center').map(n => n.id())")
+    assert center == [BIO_ISLAND]
+    assert cy(page, "cy.nodes().length") == page.locator("#graph-nodes tbody tr").count()
+    # radius 2 reaches further
+    page.locator("#ego-form select[name=radius]").select_option("2")
+    page.locator("#ego-form button[type=submit]").click()
+    page.wait_for_url("**radius=2*")
+    wait_for_graph(page)
+    assert cy(page, "Math.max(...cy.nodes().map(n => n.data('distance')))") == 2
+    shot(page, "graph-ego-radius2")
+    # clicking a neighbour re-centres the view on it (the default here)
+    zone = ID + "zone/guangzhou-etdz"
+    page.goto("/explore/ego?entity=广州国际生物岛&radius=1")
+    wait_for_graph(page)
+    shot(page, "graph-ego")
+    click_node(page, zone)
+    page.wait_for_url("**/explore/ego?entity=*zone%2Fguangzhou-etdz*")
+    wait_for_graph(page)
+    assert cy(page, "cy.nodes('.center').map(n => n.id())") == [zone]
+    expect(page.locator("h1")).to_contain_text("广州经济技术开发区")
+    # or, with the other click mode, opens the entity page
+    page.locator(".click-mode input[value=entity]").check()
+    click_node(page, BIO_ISLAND)
+    page.wait_for_url("**/id/park/guangzhou-international-bio-island")
+
+
+def test_path_finder_between_sections(page: Page) -> None:
+    page.goto("/explore/path")
+    form = page.locator("#path-form")
+    form.locator("input[name=from]").fill("亿航")
+    form.locator("input[name=to]").fill("拉萨高新区")
+    form.locator("select[name=max]").select_option("6")
+    form.locator("button[type=submit]").click()
+    page.wait_for_url("**/explore/path?*")
+    chains = page.locator("#chains li.chain")
+    expect(chains.first).to_contain_text("亿航智能设备（广州）有限公司")
+    expect(chains.first).to_contain_text("—所属行业→")
+    expect(chains.first).to_contain_text("拉萨高新区")
+    wait_for_graph(page)
+    # the first shortest chain is highlighted: its 7 nodes and 6 steps
+    assert cy(page, "cy.nodes('.hl').length") == 7
+    assert cy(page, "cy.edges('.hl').length") == 6
+    assert cy(page, "cy.edges('.hl').every(e => e.data('label').length > 0)")
+    # source left, target right
+    xs = cy(page, "[cy.nodes('[role = \"source\"]')[0].position().x,"
+                  " cy.nodes('[role = \"target\"]')[0].position().x]")  # fmt: skip
+    assert xs[0] < xs[1]
+    shot(page, "graph-path")
+    # highlighting another chain moves the highlight
+    second = chains.nth(1)
+    key = second.get_attribute("data-key")
+    second.locator("button.show-chain").click()
+    expect(second).to_have_class("chain current")
+    hl = cy(page, "cy.nodes('.hl').map(n => n.id())")
+    assert key is not None and set(hl) == set(key.split())
+
+
+def test_path_finder_without_a_path_says_so(page: Page) -> None:
+    page.goto("/explore/path?from=亿航&to=拉萨高新区&max=8&concepts=false")
+    expect(page.locator("#no-path")).to_contain_text("之间没有路径")
+    expect(page.locator("#zg-graph")).to_have_count(0)
+
+
+def test_unknown_name_shows_suggestions(page: Page) -> None:
+    page.goto("/explore/path")
+    form = page.locator("#path-form")
+    form.locator("input[name=from]").fill("亿航")
+    to = form.locator("input[name=to]")
+    to.fill("拉萨高新")
+    # the form offers names from the API as one types
+    expect(page.locator("#to-names option").first).to_have_attribute("value", "拉萨高新区")
+    to.fill("拉萨高新qu")
+    form.locator("button[type=submit]").click()
+    expect(page.locator("#error")).to_contain_text("找不到实体「拉萨高新qu」")
+    suggestion = page.locator("#suggestions-to a.suggestion", has_text="拉萨高新区").first
+    expect(suggestion).to_be_visible()
+    shot(page, "graph-path-suggestions")
+    suggestion.click()
+    expect(page.locator("#chains li.chain").first).to_contain_text("拉萨高新区")
+    expect(page.locator("#path-form input[name=to]")).to_have_value("拉萨高新区")
