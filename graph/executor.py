@@ -174,11 +174,13 @@ class EmbeddedBackend:
             raise StoreError(f"query worker cannot open the store: {status[2]}")
 
     def _kill(self, w: _Worker) -> None:
+        """Kill and reap a worker once, even when a timeout and close() race to do it."""
+        with self._pool.lock:
+            owned = self._pool.procs.pop(w.process.pid, None) is not None
         w.process.kill()
         w.process.wait()
-        w.conn.close()
-        with self._pool.lock:
-            self._pool.procs.pop(w.process.pid, None)
+        if owned:
+            w.conn.close()
 
     def _replace(self) -> None:
         """Start a worker in the background to take the place of one that was killed."""

@@ -73,7 +73,12 @@ def publish(dataset: Dataset | bytes, data_dir: Path, meta: dict[str, Any]) -> R
     """
     releases = data_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%dT%H%M%S") + f"-{os.getpid()}-{time.monotonic_ns() % 10**6}"
+    now = time.time_ns()
+    # Sortable by name: second, then nanoseconds within it; the pid keeps builds apart.
+    stamp = (
+        time.strftime("%Y%m%dT%H%M%S", time.gmtime(now // 10**9))
+        + f"-{now % 10**9:09d}-{os.getpid()}"
+    )
     staging = releases / f".staging-{stamp}"
     final = releases / stamp
     try:
