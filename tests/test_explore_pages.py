@@ -126,6 +126,13 @@ def test_path_between_sections(client: FlaskClient) -> None:
     assert "—所属行业→" in chains and 'class="show-chain"' in chains
 
 
+def test_path_names_are_matched_after_nfkc(client: FlaskClient) -> None:
+    """ASCII brackets find the label written with full-width ones; English names work too."""
+    data = get_json(client, "/explore/path.json?from=琶洲实验室(黄埔)&to=Guangzhou Science City")
+    assert data["connected"] and data["source"]["label_zh"] == "琶洲实验室（黄埔）"
+    assert data["target"]["label_zh"] == "广州科学城"
+
+
 def test_no_path_is_said_plainly(client: FlaskClient) -> None:
     html = get_html(client, "/explore/path?from=亿航&to=拉萨高新区&max=8&concepts=false")
     assert 'id="no-path"' in html and "之间没有路径" in html
