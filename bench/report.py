@@ -13,6 +13,10 @@ SERVERS = ["ZoneGraph embedded", "ZoneGraph remote", "Oxigraph server", "rdflib-
 def _ms(cell: dict[str, Any], key: str = "p50") -> str:
     if key in cell:
         return f"{cell[key] * 1000:.1f}"
+    if cell.get("skipped"):
+        before = cell.get("previous_p50")
+        was = f"{before:.1f} s" if before else "timed out"
+        return f">{cell['timed_out']:g} s (not run: {was} at the smaller scale)"
     if "timed_out" in cell:
         return f">{cell['timed_out']:g} s (timed out)"
     return f"error {cell.get('error')}"
@@ -147,11 +151,94 @@ def markdown(results: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _overhead_ms(scale: dict[str, Any], a: str, b: str) -> float:
+    """Median per-query difference of p50s in ms: the fixed cost of a's request path over b's."""
+    diffs = [
+        (row[a]["p50"] - row[b]["p50"]) * 1000
+        for row in scale["queries"].values()
+        if "p50" in row[a] and "p50" in row[b]
+    ]
+    diffs.sort()
+    return diffs[len(diffs) // 2] if diffs else float("nan")
+
+
+def explanations(scale: dict[str, Any]) -> list[str]:
+    """Why each missed target at the largest scale was missed, with the numbers behind it."""
+    out: list[str] = [
+        "- **Reading the query mix.** ZoneGraph embedded is ahead of Oxigraph server on heavy "
+        "queries because its worker processes hold the release in memory "
+        "(ZONEGRAPH_WORKER_STORE=memory, the default) while the server reads its on-disk "
+        "store; on cheap queries it is behind by its Python request path. The same memory "
+        "explains its peak RSS and its cold start."
+    ]
+    missed = {t for t, _, ok in targets(scale) if not ok}
+    overhead = _overhead_ms(scale, "ZoneGraph embedded", "Oxigraph server")
+    if any(t.startswith("query-mix p50 ≤") for t in missed):
+        out.append(
+            "- **Query mix vs Oxigraph server.** Both evaluate with Oxigraph; ZoneGraph's request "
+            f"path costs about {overhead:.1f} ms more per query (median difference): Flask on "
+            "waitress, the allow-list check, and a round trip to a worker process that can be "
+            "killed on timeout. Cheap queries (label lookup, DESCRIBE) are dominated by it, "
+            "heavy ones (GROUP BY, OPTIONAL, COUNT) are not."
+        )
+    if any(t.startswith("query-mix ≥ 20×") for t in missed):
+        out.append(
+            "- **Against rdflib-endpoint.** rdflib answers index lookups (label, DESCRIBE, "
+            "property path from a bound node) in about a millisecond, so on those the mix "
+            "measures HTTP stacks, not engines; its engine loses by one to three orders of "
+            "magnitude on joins, OPTIONAL, CONTAINS and COUNT, where queries capped at the "
+            "time limit make the ratio a lower bound."
+        )
+    if any(t.startswith("HTTP") for t in missed):
+        out.append(
+            "- **HTTP throughput.** Oxigraph's server is Rust with no per-request Python; "
+            "ZoneGraph serves each request through Python (waitress threads under the GIL, "
+            "Flask, result bytes passed back from a worker process), and on this 2-core machine "
+            "wrk takes part of the CPU too. Closing the gap needs fewer Python steps per request "
+            "(e.g. passing the worker's bytes straight to the socket), not a faster engine."
+        )
+    if any(t.startswith("cold start") for t in missed):
+        out.append(
+            "- **Cold start.** The service starts its worker processes and each loads the "
+            "release's dataset.nq into memory (ZONEGRAPH_WORKER_STORE=memory), which grows with "
+            "the data; reopening the on-disk store itself takes "
+            f"{scale.get('reopen', {}).get('seconds', float('nan')):.3f} s, so "
+            "ZONEGRAPH_WORKER_STORE=disk starts within the target at the price of slower heavy "
+            "queries (PERFORMANCE.md: 3–6× on disk)."
+        )
+    if any(t.startswith("SHACL") for t in missed):
+        out.append(
+            "- **SHACL validation.** graph.validate runs pySHACL over an rdflib graph; its "
+            "SPARQL-based targets and the per-fact provenance constraint run in rdflib's engine, "
+            "which grows at least linearly (see the smaller scales). Meeting 60 s at 1 M needs "
+            "validating only what a build changes (incrementally, per changed entity), or "
+            "running the shapes as targeted SPARQL on Oxigraph; neither is done yet."
+        )
+    slow = [t for t in missed if t.endswith("< 30 s") or t.startswith("analyses")]
+    if slow:
+        out.append(
+            "- **Analyses.** " + ", ".join(slow) + ": the graph views are built in Python "
+            "(rdflib + NetworkX) from the data layer pulled with CONSTRUCT; betweenness is "
+            "exact below the sampling threshold and grows as nodes × edges."
+        )
+    return out
+
+
 def write_reports(results: dict[str, Any], folder: Path) -> None:
     for scale in results["scales"]:
         scale["targets"] = [{"target": t, "measured": v, "met": ok} for t, v, ok in targets(scale)]
     (folder / "report.json").write_text(json.dumps(results, indent=2, ensure_ascii=False))
-    (folder / "report.md").write_text(markdown(results), encoding="utf-8")
+    text = markdown(results)
+    if results["scales"]:
+        largest = results["scales"][-1]
+        notes = explanations(largest)
+        text += (
+            f"## Where targets are missed at {largest['quads']:,} quads, and why\n\n"
+            + ("\n".join(notes) if notes else "All targets are met.")
+            + "\n\nTests never assert timings; these numbers come from one run on a shared "
+            "2-core machine and move by tens of percent between runs.\n"
+        )
+    (folder / "report.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":
