@@ -119,16 +119,21 @@ class EmbeddedBackend:
     ) -> EmbeddedBackend:
         """Serve the release published in `data_dir`.
 
-        With `in_memory` (the default) each worker loads the release's N-Quads into its own
-        memory store: measured on the shipped data, queries ran about 10x faster than on the
-        read-only RocksDB store, at the cost of one copy of the data per worker. Otherwise the
-        workers share the on-disk store read-only (updates still need memory copies).
+        With `in_memory` (the default) each worker answers at once from the read-only on-disk
+        store and meanwhile loads the release's N-Quads into a memory store of its own, which
+        takes over when loaded: the service is ready in well under a second (the store opens in
+        milliseconds), and heavy queries then run several times faster than on RocksDB (bench/:
+        GROUP BY over 1 M triples 64 ms in memory against about 400 ms on disk), at the cost of
+        one copy of the data per worker. Otherwise the workers share the on-disk store only.
+        Updates need a writable memory copy from the start.
         """
         release = current_release(data_dir)
         if release is None:
             raise StoreError(f"no published build in {data_dir}: run `zonegraph build` first")
-        if in_memory or options.get("updatable"):
+        if options.get("updatable"):
             source: tuple[str, Any] = ("nquads-file", str(release.nquads_path))
+        elif in_memory:
+            source = ("warm", (str(release.store_path), str(release.nquads_path)))
         else:
             source = ("read-only", str(release.store_path))
         return cls(source, allow, **options)

@@ -202,8 +202,38 @@ def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
     return ("solutions", fmt, *_solutions(results, fmt, cap))
 
 
-def _open(source: tuple[str, Any]) -> ox.Store:
+class _Holder:
+    """The store a worker answers from; a warming worker swaps in its memory copy later."""
+
+    def __init__(self, store: ox.Store) -> None:
+        self.store = store
+
+
+def _warm(holder: _Holder, nquads_path: str) -> None:
+    """Load the memory copy in a thread (pyoxigraph releases the GIL) and then swap it in."""
+
+    def load() -> None:
+        memory = ox.Store()
+        try:
+            memory.bulk_load(path=nquads_path, format=ox.RdfFormat.N_QUADS)
+        except Exception:  # keep answering from disk: slower, still correct
+            return
+        holder.store = memory
+
+    threading.Thread(target=load, daemon=True, name="warm-up").start()
+
+
+def _open(source: tuple[str, Any]) -> _Holder:
     kind, value = source
+    if kind == "warm":
+        store_path, nquads_path = value
+        holder = _Holder(ox.Store.read_only(store_path))
+        _warm(holder, nquads_path)
+        return holder
+    return _Holder(_open_store(kind, value))
+
+
+def _open_store(kind: str, value: Any) -> ox.Store:
     if kind == "read-only":
         return ox.Store.read_only(value)
     store = ox.Store()
@@ -230,7 +260,7 @@ def main(conn: Connection) -> None:
     """Serve requests until the pipe closes; every answer is ("ok", value) or ("error", …)."""
     _watch_parent()
     try:
-        store = _open(conn.recv())
+        holder = _open(conn.recv())
     except Exception as exc:  # reported to the parent, which raises StoreError
         conn.send(("error", "store", f"{type(exc).__name__}: {exc}"))
         return
@@ -241,7 +271,7 @@ def main(conn: Connection) -> None:
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", _handle(store, msg)))
+            conn.send(("ok", _handle(holder.store, msg)))
         except SyntaxError as exc:
             conn.send(("error", "syntax", str(exc)))
         except (ValueError, TypeError, OSError) as exc:

@@ -157,3 +157,24 @@ def test_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
 
     with pytest.raises(StoreError, match="cannot open store"):
         open_read_only(Release(tmp_path / "nowhere"))
+
+
+def test_warming_workers_answer_at_once_and_after_the_memory_copy(sparql_data_dir: Path) -> None:
+    """Workers answer from disk while their memory copy loads, and identically afterwards."""
+    import time
+
+    from graph.backend import QueryRequest
+    from graph.executor import EmbeddedBackend
+
+    query = "SELECT ?l WHERE { park:guangzhou-international-bio-island rdfs:label ?l } ORDER BY ?l"
+    on_disk = EmbeddedBackend.open(sparql_data_dir, in_memory=False, workers=1)
+    warming = EmbeddedBackend.open(sparql_data_dir, in_memory=True, workers=1)
+    try:
+        expected = on_disk.run(QueryRequest(query)).body
+        assert b"\xe5\xb9\xbf\xe5\xb7\x9e" in expected  # 广州
+        assert warming.run(QueryRequest(query)).body == expected
+        time.sleep(2)  # long enough for the shipped release to be loaded in memory
+        assert warming.run(QueryRequest(query)).body == expected
+    finally:
+        on_disk.close()
+        warming.close()
