@@ -43,7 +43,9 @@ build: install
 serve: build
 	$(BIN)/zonegraph serve --host $(HOST) --port $(PORT)
 
-test: install system-deps
+LINTED := graph service tests examples bench
+
+test: install system-deps lint
 	$(BIN)/pytest -q
 
 # Benchmark against Oxigraph server and rdflib-endpoint at 10 k, 100 k and 1 M triples
@@ -56,7 +58,8 @@ bench: install
 	cp bench/out/report.md bench/REPORT.md
 
 lint: install
-	$(BIN)/ruff check graph service tests
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/mypy
 
 clean:

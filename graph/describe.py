@@ -258,14 +258,19 @@ def _group(
     for pred in sorted(by_pred, key=lambda p: (labels.pair(p)[1].lower(), str(p))):
         values = sorted(by_pred[pred], key=lambda v: (labels.pair(v)[0], str(v)))
         shown = values if limit is None else values[:limit]
-        groups.append({
-            "predicate": node_view(pred, labels),
-            "values": [
-                {**_value_view(v, labels, lists or {}), "sources": sources.get(fact(pred, v), [])}
-                for v in shown
-            ],
-            "more": len(values) - len(shown),
-        })
+        groups.append(
+            {
+                "predicate": node_view(pred, labels),
+                "values": [
+                    {
+                        **_value_view(v, labels, lists or {}),
+                        "sources": sources.get(fact(pred, v), []),
+                    }
+                    for v in shown
+                ],
+                "more": len(values) - len(shown),
+            }
+        )
     return groups
 
 
@@ -317,9 +322,7 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
     ref = iri_ref(iri)
     node = URIRef(iri)
     out_rows = backend.select(f"SELECT ?p ?o WHERE {{ {ref} ?p ?o }}")
-    in_rows = backend.select(
-        f"SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {MAX_INCOMING * 20}"
-    )
+    in_rows = backend.select(f"SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {MAX_INCOMING * 20}")
     if not out_rows and not in_rows:
         return None
     figure_rows, figure_quotes = _figures(backend, ref)
@@ -344,7 +347,8 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
     labels = fetch_labels(backend, mentioned)
 
     outgoing = [
-        (r["p"], r["o"]) for r in out_rows
+        (r["p"], r["o"])
+        for r in out_rows
         if r["p"] not in _LABEL_PREDICATES and not (isinstance(r["o"], BNode) and r["p"] in by_pred)
     ]
     outgoing += list_pairs
@@ -360,9 +364,19 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
         "labels": _literal_list(labels.preferred.get(node, [])),
         "alt_labels": _literal_list(labels.alternate.get(node, [])),
         "types": [node_view(t, labels) for t in types],
-        "is_term": any(t in (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty,
-                             OWL.AnnotationProperty, RDF.Property, RDFS.Class,
-                             SKOS.ConceptScheme) for t in types),
+        "is_term": any(
+            t
+            in (
+                OWL.Class,
+                OWL.ObjectProperty,
+                OWL.DatatypeProperty,
+                OWL.AnnotationProperty,
+                RDF.Property,
+                RDFS.Class,
+                SKOS.ConceptScheme,
+            )
+            for t in types
+        ),
         "outgoing": _group(outgoing, lambda p, v: (node, p, v), sources, labels, None, lists),
         "incoming": _group(incoming, lambda p, v: (v, p, node), sources, labels, MAX_INCOMING),
         "figures": [_figure(row, figure_quotes, labels) for row in _sort_figures(figure_rows)],
@@ -381,8 +395,9 @@ def _lang_rank(lang: str | None) -> int:
 
 
 def _sort_figures(rows: list[dict[str, Node]]) -> list[dict[str, Node]]:
-    return sorted(rows, key=lambda r: (str(r.get("period", "")), str(r.get("indicator", "")),
-                                       str(r["obs"])))
+    return sorted(
+        rows, key=lambda r: (str(r.get("period", "")), str(r.get("indicator", "")), str(r["obs"]))
+    )
 
 
 def _figure(row: dict[str, Node], quotes: dict[Node, list[str]], labels: Labels) -> dict[str, Any]:

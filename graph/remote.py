@@ -218,15 +218,16 @@ class RemoteBackend:
         self._check(request.text)
         form = query_form(request.text)
         kind: ResultKind = (
-            "graph" if form in ("CONSTRUCT", "DESCRIBE") else
-            "boolean" if form == "ASK" else "solutions"
+            "graph"
+            if form in ("CONSTRUCT", "DESCRIBE")
+            else "boolean"
+            if form == "ASK"
+            else "solutions"
         )
         accept = request.graph_format if kind == "graph" else request.solutions_format
         virtuoso_ask = kind == "boolean" and self.settings.dialect == "virtuoso"
         timeout = request.timeout or self.settings.timeout
-        reply = self._query(
-            request, JSON_RESULTS if virtuoso_ask else accept, timeout
-        )
+        reply = self._query(request, JSON_RESULTS if virtuoso_ask else accept, timeout)
         body = reply.body
         if self.settings.dialect == "virtuoso":
             if virtuoso_ask:
@@ -352,9 +353,7 @@ class RemoteBackend:
         self._raise_for(reply, self.settings.timeout)
         rows = json.loads(reply.body)["results"]["bindings"]
         graphs = sorted(
-            row["g"]["value"]
-            for row in rows
-            if not row["g"]["value"].startswith(VIRTUOSO_SYSTEM)
+            row["g"]["value"] for row in rows if not row["g"]["value"].startswith(VIRTUOSO_SYSTEM)
         )
         self._graphs = (now, graphs)
         return graphs

@@ -107,13 +107,12 @@ class Dumps:
                 for filename, data in blobs.items():
                     write_atomic(self.directory / filename, data)
                 meta = {k: asdict(v) for k, v in infos.items()}
-                write_atomic(
-                    self.directory / META, json.dumps(meta, indent=2).encode("utf-8")
-                )
+                write_atomic(self.directory / META, json.dumps(meta, indent=2).encode("utf-8"))
                 return infos
             except OSError:
-                current_app.logger.warning("cannot write dumps to %s; keeping them in memory",
-                                           self.directory)
+                current_app.logger.warning(
+                    "cannot write dumps to %s; keeping them in memory", self.directory
+                )
         self._memory = blobs
         return infos
 

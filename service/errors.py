@@ -64,7 +64,7 @@ def init_app(app: Flask) -> None:
     def _http_error(exc: HTTPException) -> Response:
         status = exc.code or 500
         resp = error_response(exc.description or exc.name, status)
-        for key, value in (exc.get_response().headers.items() if status in (405, 401) else []):
+        for key, value in exc.get_response().headers.items() if status in (405, 401) else []:
             if key in ("Allow", "WWW-Authenticate"):
                 resp.headers[key] = value
         return resp

@@ -93,8 +93,16 @@ def _table(g: nx.MultiDiGraph[str], rank: dict[str, int]) -> dict[str, list[dict
             "source": by_iri[a], "target": by_iri[b],
             "predicate": d["predicate"], "label_zh": d["label_zh"], "label_en": d["label_en"],
         })  # fmt: skip
-    edges.sort(key=lambda e: (rank[e["source"]["iri"]], e["source"]["label_zh"], e["label_zh"],
-                              e["target"]["label_zh"], e["source"]["iri"], e["target"]["iri"]))
+    edges.sort(
+        key=lambda e: (
+            rank[e["source"]["iri"]],
+            e["source"]["label_zh"],
+            e["label_zh"],
+            e["target"]["label_zh"],
+            e["source"]["iri"],
+            e["target"]["iri"],
+        )
+    )
     return {"nodes": nodes, "edges": edges}
 
 

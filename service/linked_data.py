@@ -146,8 +146,9 @@ def ontology(ext: str = "") -> Response:
     backend = get_backend()
     links = format_links("/ontology")
     if rep.rdflib_format is not None:
-        graph = backend.construct(f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> "
-                                  "{ ?s ?p ?o } }")
+        graph = backend.construct(
+            f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ GRAPH <{ONTOLOGY_GRAPH}> {{ ?s ?p ?o }} }}"
+        )
         return rdf_response(graph, rep, links)
     resp = render_page("ontology.html", ontology_view(), rep)
     _link_headers(resp, links)

@@ -54,9 +54,7 @@ def dataset_summary() -> dict[str, Any]:
     backend = get_backend()
     class_rows = backend.select(_CLASS_COUNTS)
     labels = fetch_labels(backend, [r["class"] for r in class_rows])
-    classes = [
-        {**node_view(r["class"], labels), "count": _int(r["n"])} for r in class_rows
-    ]
+    classes = [{**node_view(r["class"], labels), "count": _int(r["n"])} for r in class_rows]
     sizes = {str(r["g"]): _int(r["n"]) for r in backend.select(_GRAPH_SIZES)}
     graphs = [
         {"iri": str(g), "name": str(g).rsplit("/", 1)[-1], "triples": sizes.get(str(g), 0)}

@@ -85,8 +85,10 @@ def page(browser: Browser, server: str) -> Iterator[Page]:
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     foreign: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith((server, "data:", "blob:"))
-            else foreign.append(r.url))
+    page.on(
+        "request",
+        lambda r: None if r.url.startswith((server, "data:", "blob:")) else foreign.append(r.url),
+    )
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     yield page

@@ -158,12 +158,15 @@ def test_dumps_parse_and_match_their_counts(client: FlaskClient, data_dir: Path)
         ext = item["filename"].rsplit(".", 1)[1]
         # Oxigraph parses (rdflib takes a minute for the six); the Turtle is parsed by rdflib too.
         if ext in QUAD_FORMATS:
-            parsed = {(q.subject, q.predicate, q.object, q.graph_name)
-                      for q in ox.parse(resp.data, QUAD_FORMATS[ext])}
+            parsed = {
+                (q.subject, q.predicate, q.object, q.graph_name)
+                for q in ox.parse(resp.data, QUAD_FORMATS[ext])
+            }
             assert len(parsed) == item["triples"] == quads, ext
         else:
-            triples = {(q.subject, q.predicate, q.object)
-                       for q in ox.parse(resp.data, TRIPLE_FORMATS[ext])}
+            triples = {
+                (q.subject, q.predicate, q.object) for q in ox.parse(resp.data, TRIPLE_FORMATS[ext])
+            }
             assert len(triples) == item["triples"], ext
             if ext == "ttl":
                 assert len(parse(resp.data, "turtle")) == item["triples"]

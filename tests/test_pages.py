@@ -46,8 +46,9 @@ def test_class_counts_match_the_store(app: Flask, client: FlaskClient) -> None:
             "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { GRAPH <https://w3id.org/zonegraph/graph/data>"
             " { ?p a zg:Park } }"
         )
-    parks = next(c for c in client.get("/index.json").json["summary"]["classes"]
-                 if c["short"] == "zg:Park")
+    parks = next(
+        c for c in client.get("/index.json").json["summary"]["classes"] if c["short"] == "zg:Park"
+    )
     assert parks["count"] == int(rows[0]["n"])
 
 
@@ -58,8 +59,9 @@ def test_language_switch_by_parameter_and_cookie(client: FlaskClient) -> None:
     assert ">Home<" in en.text and "zonegraph_lang=en" in en.headers["Set-Cookie"]
     again = client.get(local(BIO_ISLAND), headers=HTML).text  # the cookie keeps English
     assert ">Home<" in again
-    assert re.search(r"<h1>Guangzhou International Bio Island <small class=\"alt\">广州国际生物岛",
-                     again)
+    assert re.search(
+        r"<h1>Guangzhou International Bio Island <small class=\"alt\">广州国际生物岛", again
+    )
     back = client.get("/?lang=zh", headers=HTML).text
     assert ">首页<" in back
 
@@ -113,7 +115,9 @@ def test_search_library_ranks_without_http() -> None:
     index = SearchIndex.from_rows(rows, [{"s": c, "o": park}])
     hits = index.search("生物岛")
     assert [(h.iri, h.how) for h in hits[:3]] == [
-        (str(a), "exact"), (str(b), "prefix"), (str(c), "substring")
+        (str(a), "exact"),
+        (str(b), "prefix"),
+        (str(c), "substring"),
     ]
     assert hits[2].types[0].label_zh == "园区"
     assert index.search("ｂｉｏ　ＩＳＬＡＮＤ")[0].iri == str(c)  # full-width, upper case
@@ -125,7 +129,7 @@ def test_search_library_ranks_without_http() -> None:
 
 def test_entity_page_shows_labels_types_relations_and_sources(client: FlaskClient) -> None:
     page = client.get(local(BIO_ISLAND), headers=HTML).text
-    assert "<h1>广州国际生物岛 <small class=\"alt\">Guangzhou International Bio Island" in page
+    assert '<h1>广州国际生物岛 <small class="alt">Guangzhou International Bio Island' in page
     assert 'href="/ontology/Park"' in page and ">园区" in page  # type, labelled and linked
     assert "所属行业" in page and 'href="/concept/industry/biomedicine"' in page  # outgoing
     assert f'href="{local(GZ_ETDZ)}"' in page and "广州经济技术开发区" in page
@@ -146,8 +150,7 @@ def test_entity_json_twin_carries_the_same_facts(client: FlaskClient) -> None:
 
 def test_figures_table_with_value_unit_comparator_period_and_source(client: FlaskClient) -> None:
     view = client.get(local(YAODU_PARK) + ".json").json
-    revenue = next(f for f in view["figures"]
-                   if f["indicator"]["iri"].endswith("/total-revenue"))
+    revenue = next(f for f in view["figures"] if f["indicator"]["iri"].endswith("/total-revenue"))
     assert float(revenue["value"]) == 1e10 and revenue["value_display"] == "10,000,000,000"
     assert revenue["verbatim"] == "突破100亿元"
     assert revenue["comparator"]["label_zh"] == "超过"
@@ -195,7 +198,7 @@ def test_every_example_query_returns_rows(app: Flask, example: object) -> None:
 
 
 def test_with_prefixes_declares_only_what_is_used() -> None:
-    text = with_prefixes("PREFIX zg: <urn:x#>\nSELECT * { ?s zg:a ?o ; rdfs:label \"a:b\" }")
+    text = with_prefixes('PREFIX zg: <urn:x#>\nSELECT * { ?s zg:a ?o ; rdfs:label "a:b" }')
     assert text.count("PREFIX zg:") == 1
     assert "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>" in text
     assert "PREFIX a:" not in text

@@ -156,9 +156,7 @@ def test_competency_through_remote_backend(
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.name for q in QUESTIONS])
-def test_competency_through_the_service(
-    question: Question, engine: Engine, service: Flask
-) -> None:
+def test_competency_through_the_service(question: Question, engine: Engine, service: Flask) -> None:
     client = service.test_client()
 
     def run(text: str) -> bytes:

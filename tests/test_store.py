@@ -125,7 +125,7 @@ def test_non_conforming_data_leaves_current_untouched(published: tuple[Path, Pat
 def test_a_load_failing_half_way_leaves_current_untouched(published: tuple[Path, Path]) -> None:
     data_dir, _ = published
     before = fingerprint(data_dir)
-    broken = b"<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b> \"unterminated .\n"
+    broken = b'<urn:a> <urn:b> <urn:c> <urn:g> .\n<urn:a> <urn:b> "unterminated .\n'
     with pytest.raises(SyntaxError):
         publish(broken, data_dir, {"built": "test"})
     assert fingerprint(data_dir) == before
@@ -147,7 +147,7 @@ def test_publishing_switches_current_and_keeps_a_few_releases(tmp_path: Path) ->
 
 
 def test_nquads_bytes_publish_like_a_dataset(tmp_path: Path) -> None:
-    release = publish(b"<urn:s> <urn:p> \"\xe5\xbc\x80\" <urn:g> .\n", tmp_path, {})
+    release = publish(b'<urn:s> <urn:p> "\xe5\xbc\x80" <urn:g> .\n', tmp_path, {})
     assert [q.object.value for q in open_read_only(release)] == ["开"]
 
 

@@ -51,7 +51,8 @@ def test_zones_sit_in_real_counties_and_firms_in_gbt_classes() -> None:
     zones = count(store, prefix + " SELECT (COUNT(?z) AS ?n) WHERE { ?z zg:inDivision ?d }")
     placed = count(
         store,
-        prefix + """ SELECT (COUNT(?z) AS ?n) WHERE {
+        prefix
+        + """ SELECT (COUNT(?z) AS ?n) WHERE {
             ?z zg:inDivision ?county . ?county a zg:County ;
                 zg:parentDivision/zg:parentDivision ?p .
             ?p a zg:Province ; rdfs:label ?name }""",
@@ -60,7 +61,8 @@ def test_zones_sit_in_real_counties_and_firms_in_gbt_classes() -> None:
     firms = count(store, prefix + " SELECT (COUNT(?e) AS ?n) WHERE { ?e a zg:Enterprise }")
     classified = count(
         store,
-        prefix + """ SELECT (COUNT(?e) AS ?n) WHERE {
+        prefix
+        + """ SELECT (COUNT(?e) AS ?n) WHERE {
             ?e a zg:Enterprise ; zg:industry ?c .
             ?c <http://www.w3.org/2004/02/skos/core#notation> ?code
             FILTER(STRLEN(?code) = 4) }""",
@@ -68,7 +70,8 @@ def test_zones_sit_in_real_counties_and_firms_in_gbt_classes() -> None:
     assert firms > 50 and classified == firms
     hedged = count(
         store,
-        prefix + """ SELECT (COUNT(?o) AS ?n) WHERE { ?o zg:comparator
+        prefix
+        + """ SELECT (COUNT(?o) AS ?n) WHERE { ?o zg:comparator
             <https://w3id.org/zonegraph/concept/comparator/more-than> ; zg:verbatim ?v
             FILTER(STRSTARTS(?v, "超")) }""",
     )
