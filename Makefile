@@ -13,7 +13,7 @@ PORT   ?= 8000
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
 # Browser assets (YASGUI, cytoscape) from npm, pinned by package-lock.json, copied to vendor/

@@ -167,4 +167,15 @@ def syntax_error(exc: Exception) -> QueryError:
         if match:
             line, col = int(match.group(1)), int(match.group(2))
     where = f" at line {line}, column {col}" if line else ""
-    return QueryError(f"SPARQL syntax error{where}: {msg}", line, col)
+    return QueryError(f"SPARQL syntax error{where}: {_short_expectations(msg)}", line, col)
+
+
+def _short_expectations(msg: str, keep: int = 12) -> str:
+    """Oxigraph lists every token it would accept (often over a hundred); keep the first few."""
+    head, sep, tokens = msg.partition("expected one of ")
+    if not sep:
+        return msg
+    items = [t.strip() for t in tokens.split(", ")]
+    if len(items) <= keep:
+        return msg
+    return f"{head}{sep}{', '.join(items[:keep])}, … ({len(items) - keep} more)"
