@@ -311,16 +311,12 @@ def docs(output: Path) -> None:
 
 def _register_subcommands() -> None:
     """Subcommands that live in their own modules (serving, analysis)."""
+    from .cli_analyze import analyze
     from .cli_generate import generate
     from .cli_serve import serve
 
-    cli.add_command(serve)
-    cli.add_command(generate)
-    try:
-        from .cli_analyze import analyze
-    except ModuleNotFoundError:  # TEMPORARY until graph/cli_analyze.py lands
-        return
-    cli.add_command(analyze)
+    for command in (analyze, serve, generate):
+        cli.add_command(command)
 
 
 _register_subcommands()
