@@ -56,6 +56,8 @@ REUSED_LABELS: dict[str, tuple[str, str]] = {
     str(SCHEMA.NewsArticle): ("新闻报道", "news article"),
     str(SCHEMA.Place): ("地点", "place"),
     str(SCHEMA.Project): ("项目", "project"),
+    str(SCHEMA.MonetaryAmount): ("金额", "monetary amount"),
+    str(SCHEMA.ImageObject): ("图片", "image"),
     str(SCHEMA.QuantitativeValue): ("数量值", "quantitative value"),
     str(SCHEMA.about): ("关于", "about"),
     str(SCHEMA.alternativeHeadline): ("副标题", "alternative headline"),

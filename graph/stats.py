@@ -9,6 +9,7 @@ import pyoxigraph as ox
 
 from .namespaces import DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANCE_GRAPH
 from .query import shorten
+from .reused_labels import REUSED_LABELS
 
 _CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?zh) AS ?label_zh) (SAMPLE(?en) AS ?label_en)
@@ -68,12 +69,13 @@ def compute(store: ox.Store) -> Stats:
     for row in results:
         cls, n, zh, en = row[0], row[1], row[2], row[3]
         assert isinstance(cls, ox.NamedNode) and isinstance(n, ox.Literal)
+        reused = REUSED_LABELS.get(cls.value, ("", ""))
         st.classes.append(
             ClassCount(
                 iri=cls.value,
                 name=shorten(cls),
-                label_zh=zh.value if isinstance(zh, ox.Literal) else "",
-                label_en=en.value if isinstance(en, ox.Literal) else "",
+                label_zh=zh.value if isinstance(zh, ox.Literal) else reused[0],
+                label_en=en.value if isinstance(en, ox.Literal) else reused[1],
                 count=int(n.value),
             )
         )
