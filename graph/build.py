@@ -81,7 +81,7 @@ def load_documents(sources: Path) -> tuple[dict[URIRef, Document], Graph]:
         doc = Document(iri=iri, path=path, text=text)
         docs[iri] = doc
         meta.add((iri, ZG.sha256, Literal(doc.sha256)))
-        meta.add((iri, DCTERMS.extent, Literal(len(text), datatype=XSD.nonNegativeInteger)))
+        meta.add((iri, DCTERMS.extent, Literal(len(text), datatype=XSD.integer)))
     if not docs:
         raise SourceError(str(manifest), "no zg:SourceDocument with a zg:textFile")
     return docs, meta

@@ -174,9 +174,9 @@ def _add_quote(prov: Graph, q: URIRef, exact: str, doc: Document, start: int, en
     prov.add((q, OA.exact, Literal(exact)))
     prov.add((q, OA.prefix, Literal(doc.text[max(0, start - CONTEXT_CHARS) : start])))
     prov.add((q, OA.suffix, Literal(doc.text[end : end + CONTEXT_CHARS])))
-    prov.add((q, ZG.startOffset, Literal(start, datatype=XSD.nonNegativeInteger)))
-    prov.add((q, ZG.endOffset, Literal(end, datatype=XSD.nonNegativeInteger)))
-    prov.add((q, ZG.lineNumber, Literal(doc.line_of(start), datatype=XSD.positiveInteger)))
+    prov.add((q, ZG.startOffset, Literal(start, datatype=XSD.integer)))
+    prov.add((q, ZG.endOffset, Literal(end, datatype=XSD.integer)))
+    prov.add((q, ZG.lineNumber, Literal(doc.line_of(start), datatype=XSD.integer)))
     prov.add((q, ZG.inDocument, doc.iri))
 
 

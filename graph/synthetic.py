@@ -192,9 +192,9 @@ class _Writer:
             (TYPE, _iri(ZG + "SourceQuote")),
             (OA_EXACT, _lit(exact)),
             (ZG + "inDocument", _iri(document)),
-            (ZG + "startOffset", _lit("0", datatype=XSD + "nonNegativeInteger")),
-            (ZG + "endOffset", _lit(str(len(exact)), datatype=XSD + "nonNegativeInteger")),
-            (ZG + "lineNumber", _lit("1", datatype=XSD + "positiveInteger")),
+            (ZG + "startOffset", _lit("0", datatype=XSD + "integer")),
+            (ZG + "endOffset", _lit(str(len(exact)), datatype=XSD + "integer")),
+            (ZG + "lineNumber", _lit("1", datatype=XSD + "integer")),
         ):
             self.add(PROVENANCE_GRAPH, self.quote, pred, obj)
 
@@ -352,7 +352,7 @@ def _zone(
     w.fact(
         grouping,
         ZG + "declaredMemberCount",
-        _lit(str(len(parks)), datatype=XSD + "nonNegativeInteger"),
+        _lit(str(len(parks)), datatype=XSD + "integer"),
     )
     for park in parks:
         w.fact(grouping, ZG + "hasMember", _iri(park))
