@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
+from graph import views
 from graph.build import BuildResult, build
 
 
@@ -30,3 +31,18 @@ def sparql_data_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory
     data_dir = tmp_path_factory.mktemp("sparql-data")
     publish(built.dataset, data_dir, {"built": "test"})
     return data_dir
+
+
+MINI = Path(__file__).parent / "data" / "network_mini.ttl"
+
+
+@pytest.fixture(scope="session")
+def mini() -> views.Prepared:
+    """The hand-counted mini network (tests/data/network_mini.ttl), prepared for analysis."""
+    return views.prepare(Graph().parse(MINI))
+
+
+@pytest.fixture(scope="session")
+def source(union_graph: Graph) -> views.Prepared:
+    """The shipped graph prepared for analysis (entity graph and name index built once)."""
+    return views.prepare(union_graph)

@@ -27,16 +27,6 @@ PREFIXES = """
 """
 
 
-@pytest.fixture(scope="module")
-def mini() -> views.Prepared:
-    return views.prepare(Graph().parse(MINI))
-
-
-@pytest.fixture(scope="module")
-def source(union_graph: Graph) -> views.Prepared:
-    return views.prepare(union_graph)
-
-
 def enterprise(name: str) -> str:
     return f'orgn:{name} a zg:Enterprise ; rdfs:label "{name}"@zh , "{name}"@en .\n'
 

@@ -7,24 +7,12 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
-import pytest
 from click.testing import CliRunner, Result
-from rdflib import Graph
 
 from graph import views
 from graph.cli_analyze import analyze, table, width
 
 MINI = Path(__file__).parent / "data" / "network_mini.ttl"
-
-
-@pytest.fixture(scope="module")
-def mini() -> views.Prepared:
-    return views.prepare(Graph().parse(MINI))
-
-
-@pytest.fixture(scope="module")
-def source(union_graph: Graph) -> views.Prepared:
-    return views.prepare(union_graph)
 
 
 def run(prepared: views.Prepared, *args: str) -> Result:

@@ -18,11 +18,6 @@ ID = "https://w3id.org/zonegraph/id/"
 GZ, BI, EHANG = ID + "zone/gz", ID + "park/bi", ID + "org/ehang"
 
 
-@pytest.fixture(scope="module")
-def mini() -> views.Prepared:
-    return views.prepare(Graph().parse(MINI))
-
-
 def test_graphml_round_trip(mini: views.Prepared) -> None:
     g = nx.read_graphml(io.BytesIO(nx_export.export(mini, "graphml")))
     assert g.number_of_nodes() == 18 and g.number_of_edges() == 25

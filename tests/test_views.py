@@ -31,11 +31,6 @@ def prepared(mini: Graph) -> views.Prepared:
     return views.prepare(mini)
 
 
-@pytest.fixture(scope="module")
-def source(union_graph: Graph) -> views.Prepared:
-    return views.prepare(union_graph)
-
-
 # ----------------------------------------------------------------- entity graph
 
 
