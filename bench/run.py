@@ -35,8 +35,8 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
 from bench.report import write_reports  # noqa: E402
-from graph.remote import publish_remote  # noqa: E402
-from graph.synthetic import generate  # noqa: E402
+from graph.build.synthetic import generate  # noqa: E402
+from graph.store.remote import publish_remote  # noqa: E402
 from tests.engines import Engine, free_port, oxigraph_cli, start_oxigraph  # noqa: E402
 
 PY = sys.executable

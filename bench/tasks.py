@@ -26,7 +26,7 @@ def peak_mb() -> float:
 
 def build(nquads: str, data_dir: str) -> dict[str, Any]:
     """What `zonegraph build` does after validation: publish a release from N-Quads."""
-    from graph.store import publish
+    from graph.store.release import publish
 
     data = Path(nquads).read_bytes()
     started = time.perf_counter()
@@ -37,7 +37,7 @@ def build(nquads: str, data_dir: str) -> dict[str, Any]:
 def reopen(data_dir: str) -> dict[str, Any]:
     """Open the published store read-only and answer a first query (a service restart)."""
     started = time.perf_counter()
-    from graph.store import current_release, open_read_only
+    from graph.store.release import current_release, open_read_only
 
     release = current_release(Path(data_dir))
     assert release is not None
@@ -53,7 +53,7 @@ def validate(nquads: str) -> dict[str, Any]:
     from rdflib import Dataset
 
     from graph.build import BuildResult
-    from graph.sources import Compiled
+    from graph.build.facts import Compiled
     from graph.validate import validate_build
 
     ds = Dataset()
@@ -69,9 +69,10 @@ def analyses(data_dir: str) -> dict[str, Any]:
     import pyoxigraph as ox
     from rdflib import Graph
 
-    from graph import analysis, views
-    from graph.remote import triples_to_graph
-    from graph.store import current_release, open_read_only
+    from graph import analysis
+    from graph.analysis import views
+    from graph.store.release import current_release, open_read_only
+    from graph.store.remote import triples_to_graph
 
     out: dict[str, Any] = {}
     release = current_release(Path(data_dir))

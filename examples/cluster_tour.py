@@ -13,7 +13,8 @@ import sys
 
 from rdflib import Graph
 
-from graph import analysis, views
+from graph import analysis
+from graph.analysis import views
 
 
 def load(paths: list[str]) -> Graph:

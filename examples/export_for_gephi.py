@@ -15,7 +15,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
-from graph import network_export, views
+from graph.analysis import network_export, views
 
 
 def main(argv: list[str]) -> int:

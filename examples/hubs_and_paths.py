@@ -14,7 +14,8 @@ import sys
 
 from rdflib import Graph
 
-from graph import analysis, names, views
+from graph import analysis, names
+from graph.analysis import views
 
 
 def main(argv: list[str]) -> int:

@@ -20,8 +20,8 @@ from functools import cache
 from rdflib import RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .errors import ZoneGraphError
-from .namespaces import PREFIXES, SCHEMA
+from graph.errors import ZoneGraphError
+from graph.namespaces import PREFIXES, SCHEMA
 
 #: Predicates whose literal objects name a node, strongest first.
 PREFERRED_LABELS = (RDFS.label, SKOS.prefLabel, SCHEMA.name)
@@ -185,7 +185,7 @@ def _labels_in(graph: Graph, node: Node) -> tuple[str, str]:
 @cache
 def _ontology_graph() -> Graph:
     """The shipped ontology, read once: it is package data and never changes while running."""
-    from .build import load_ontology
+    from graph.build import load_ontology
 
     return load_ontology()
 

@@ -18,11 +18,11 @@ from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from . import resources
-from .build import BuildResult, bind_prefixes, build, load_ontology
-from .errors import ShapesError, SourceError
-from .namespaces import ZG
-from .sources import parse_rdf_file
+from graph import resources
+from graph.build import BuildResult, bind_prefixes, build, load_ontology
+from graph.build.facts import parse_rdf_file
+from graph.errors import ShapesError, SourceError
+from graph.namespaces import ZG
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 #: Shapes files are chosen by name: "<kind>-*.ttl" plus the shared prefix declarations.

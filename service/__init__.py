@@ -11,7 +11,8 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from . import backend, config, errors
+from service import config, errors
+from service import state as backend
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -34,23 +35,24 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     # Blueprints: one line each, registered in a fixed order.
     # --- blueprints (keep this marker; helpers add their registration below it) ---
-    from . import describe, sparql, update
+    from service import sparql, update
+    from service import void as describe
 
     sparql.init_app(app)  # /sparql: SPARQL 1.1 Protocol queries, Service Description; CORS
     update.init_app(app)  # /update: SPARQL Update, only with the bearer token
     describe.init_app(app)  # /.well-known/void
 
-    from . import dumps, linked_data, pages, render
+    from service import dumps, linked_data, pages, render
 
     render.init_app(app)  # explorer: language switch; HTML, JSON and RDF of one view
     dumps.init_app(app)  # /dumps/zonegraph.{ttl,nt,nq,trig,jsonld,rdf}
     linked_data.init_app(app)  # /id/…, /concept/…, /ontology: the data namespace resolves here
     pages.init_app(app)  # /, /query, /search
 
-    from . import analysis_api
+    from service import analysis_api
 
     analysis_api.init_app(app)  # /api/analysis/…: groupings, hubs, paths, ego, exports (JSON)
-    from . import explore
+    from service import explore
 
     explore.init_app(app)  # /explore/…: graph views of groupings and neighbourhoods, paths
 

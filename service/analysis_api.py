@@ -18,11 +18,11 @@ import networkx as nx
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from graph import analysis as an
-from graph import names, network_export, views
+from graph import names
+from graph.analysis import network_export, views
 from graph.errors import ZoneGraphError
-
-from .backend import get_backend
-from .errors import error_body
+from service.errors import error_body
+from service.state import get_backend
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
 EXTENSION = "zonegraph.analysis"

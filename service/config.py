@@ -7,12 +7,18 @@ ZONEGRAPH_* key is an error at start-up: a misspelt setting must not silently do
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from graph.errors import ZoneGraphError
+
+#: Where `zonegraph build` publishes and the service reads, unless told otherwise.
+DEFAULT_DATA_DIR = (
+    Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "zonegraph"
+)
 
 
 class StartupError(ZoneGraphError):
@@ -65,7 +71,7 @@ def _optional_str(value: Any) -> str | None:
 
 SETTINGS: dict[str, Setting] = {
     "ZONEGRAPH_DATA_DIR": Setting(
-        None, _path, "Data directory written by `zonegraph build`; None: the CLI default."
+        DEFAULT_DATA_DIR, _path, "Data directory that `zonegraph build` publishes to."
     ),
     "ZONEGRAPH_STORE": Setting(
         "embedded",

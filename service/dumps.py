@@ -17,8 +17,8 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, send_file
 
-from graph.export import FORMATS, dump, write_atomic
-from graph.store import Release, current_release, load_store
+from graph.query.export import FORMATS, dump, write_atomic
+from graph.store.release import Release, current_release, load_store
 
 EXTENSION = "zonegraph.dumps"
 NAME = "zonegraph"
@@ -81,10 +81,9 @@ class Dumps:
             return load_store(self.release.nquads_path.read_bytes())
         # A memory store was compiled from the shipped sources at start-up, in the query
         # workers; compiling again gives the same quads (the build is deterministic).
-        from graph.build import build
-        from graph.store import nquads_bytes
+        from graph.pipeline import compile_store
 
-        return load_store(nquads_bytes(build().dataset))
+        return compile_store()
 
     def _make(self) -> dict[str, DumpInfo]:
         store = self._source()
@@ -162,11 +161,6 @@ def init_app(app: Flask) -> None:
     release: Release | None = None
     kind = app.config["ZONEGRAPH_STORE"]
     if kind == "embedded":
-        data_dir = app.config["ZONEGRAPH_DATA_DIR"]
-        if data_dir is None:
-            from graph.cli import DEFAULT_DATA_DIR
-
-            data_dir = DEFAULT_DATA_DIR
-        release = current_release(Path(data_dir))
+        release = current_release(Path(app.config["ZONEGRAPH_DATA_DIR"]))
     app.extensions[EXTENSION] = Dumps(release, rebuild=kind == "memory")
     app.register_blueprint(bp)

@@ -12,7 +12,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from graph.errors import QueryError, QueryRefused, QueryTimeout, StoreError, ZoneGraphError
-from graph.executor import NotAcceptableError
+from graph.store.embedded import NotAcceptableError
 
 log = logging.getLogger(__name__)
 

@@ -17,14 +17,14 @@ from flask import Blueprint, Flask, Response, redirect, request
 from rdflib import URIRef
 
 from graph import analysis as an
-from graph import names, views
-from graph.describe import local_path
+from graph import names
+from graph.analysis import views
+from graph.analysis.results import Ref
 from graph.errors import ZoneGraphError
 from graph.namespaces import BASE, ZG
-from graph.results import Ref
-
-from .analysis_api import get_prepared
-from .render import current_lang, page_representation, render_page
+from graph.query.describe import local_path
+from service.analysis_api import get_prepared
+from service.render import current_lang, page_representation, render_page
 
 bp = Blueprint("explore", __name__, url_prefix="/explore")
 

@@ -14,14 +14,18 @@ from flask import Blueprint, Flask, Response, current_app
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import VOID
 
-from graph.describe import describe, entity_view, fetch_labels, local_path, node_view, short_name
 from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
-from graph.search import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY, SearchIndex
-
-from .backend import get_backend
-from .describe import void_description
-from .dumps import get_dumps
-from .render import (
+from graph.query.describe import (
+    describe,
+    entity_view,
+    fetch_labels,
+    local_path,
+    node_view,
+    short_name,
+)
+from graph.query.search import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY, SearchIndex
+from service.dumps import get_dumps
+from service.render import (
     HTML,
     JSON,
     OFFERS,
@@ -31,6 +35,8 @@ from .render import (
     render_page,
     split_extension,
 )
+from service.state import get_backend
+from service.void import void_description
 
 bp = Blueprint("linked_data", __name__)
 

@@ -11,14 +11,13 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response, current_app, request
 
-from graph.describe import local_path
 from graph.namespaces import BASE, DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANCE_GRAPH
-
-from .backend import get_backend
-from .dumps import get_dumps
-from .examples import EXAMPLES
-from .linked_data import get_search_index
-from .render import page_representation, render_page
+from graph.query.describe import local_path
+from service.dumps import get_dumps
+from service.examples import EXAMPLES
+from service.linked_data import get_search_index
+from service.render import page_representation, render_page
+from service.state import get_backend
 
 bp = Blueprint("pages", __name__)
 
@@ -49,7 +48,7 @@ def dataset_summary() -> dict[str, Any]:
     cached: dict[str, Any] | None = current_app.extensions.get(STATS_EXTENSION)
     if cached is not None:
         return cached
-    from graph.describe import fetch_labels, node_view
+    from graph.query.describe import fetch_labels, node_view
 
     backend = get_backend()
     class_rows = backend.select(_CLASS_COUNTS)

@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, Response, abort, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
-from graph.backend import QueryRequest
-from graph.safety import query_form
-
-from . import describe, negotiation
-from .backend import get_backend
+from graph.store import QueryRequest
+from graph.store.safety import query_form
+from service import negotiation
+from service import void as describe
+from service.state import get_backend
 
 bp = Blueprint("sparql", __name__)
 

@@ -15,9 +15,9 @@ from flask import Blueprint, Flask, Response, abort, current_app, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from . import describe
-from .backend import get_backend
-from .sparql import FORM, UPDATE_TYPE, _one, body_text
+from service import void as describe
+from service.sparql import FORM, UPDATE_TYPE, _one, body_text
+from service.state import get_backend
 
 bp = Blueprint("update", __name__)
 

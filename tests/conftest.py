@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph
 
-from graph import views
+from graph.analysis import views
 from graph.build import BuildResult, build
 
 
@@ -26,7 +26,7 @@ def union_graph(built: BuildResult) -> Graph:
 @pytest.fixture(scope="session")
 def sparql_data_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A data directory with the shipped dataset published, as `zonegraph build` leaves it."""
-    from graph.store import publish
+    from graph.store.release import publish
 
     data_dir = tmp_path_factory.mktemp("sparql-data")
     publish(built.dataset, data_dir, {"built": "test"})

@@ -20,7 +20,7 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from graph.remote import RemoteSettings
+from graph.store.remote import RemoteSettings
 
 VIRTUOSO = "virtuoso-t"
 

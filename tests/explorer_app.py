@@ -11,7 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from graph.build import BuildResult
-from graph.store import publish
+from graph.store.release import publish
 from service import create_app
 
 BIO_ISLAND = "https://w3id.org/zonegraph/id/park/guangzhou-international-bio-island"

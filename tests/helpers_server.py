@@ -16,7 +16,7 @@ from typing import Any
 from flask import Flask
 
 from service import create_app
-from service.backend import close_backend, get_backend
+from service.state import close_backend, get_backend
 
 REPO = Path(__file__).resolve().parent.parent
 ZONEGRAPH = Path(sys.executable).with_name("zonegraph")

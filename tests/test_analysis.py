@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph
 
 from graph import analysis as an
-from graph import views
+from graph.analysis import views
 from graph.names import UnknownEntityError
 
 MINI = Path(__file__).parent / "data" / "network_mini.ttl"

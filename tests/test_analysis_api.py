@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from service import create_app
-from service.backend import close_backend
+from service.state import close_backend
 
 ID = "https://w3id.org/zonegraph/id/"
 

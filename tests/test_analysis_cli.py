@@ -9,8 +9,8 @@ from typing import Any
 import networkx as nx
 from click.testing import CliRunner, Result
 
-from graph import views
-from graph.cli_analyze import analyze, table, width
+from graph.analysis import views
+from graph.cli.analyze import analyze, table, width
 
 MINI = Path(__file__).parent / "data" / "network_mini.ttl"
 

@@ -17,7 +17,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from graph.build import BuildResult
-from graph.store import publish
+from graph.store.release import publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from graph.backend import QueryRequest
 from graph.build import BuildResult
-from graph.executor import EmbeddedBackend
-from graph.store import nquads_bytes
-
-from .competency_runner import Question, check, questions
+from graph.store import QueryRequest
+from graph.store.embedded import EmbeddedBackend
+from graph.store.release import nquads_bytes
+from tests.competency_runner import Question, check, questions
 
 QUESTIONS = questions()
 

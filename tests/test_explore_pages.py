@@ -9,8 +9,8 @@ from urllib.parse import quote
 
 from flask.testing import FlaskClient
 
-from . import explorer_app
-from .explorer_app import BIO_ISLAND, GZ_ETDZ, local
+from tests import explorer_app
+from tests.explorer_app import BIO_ISLAND, GZ_ETDZ, local
 
 app, client, data_dir = explorer_app.app, explorer_app.client, explorer_app.data_dir
 

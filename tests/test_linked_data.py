@@ -13,11 +13,10 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 
 from graph.namespaces import DATA_GRAPH, OA, SCHEMA, ZG
-from graph.store import current_release
+from graph.store.release import current_release
 from service import create_app
-
-from . import explorer_app
-from .explorer_app import BIO_ISLAND, GZ_ETDZ, local
+from tests import explorer_app
+from tests.explorer_app import BIO_ISLAND, GZ_ETDZ, local
 
 app, client, data_dir = explorer_app.app, explorer_app.client, explorer_app.data_dir
 

@@ -10,8 +10,8 @@ import networkx as nx
 import pytest
 from rdflib import Graph
 
-from graph import network_export as nx_export
-from graph import views
+from graph.analysis import network_export as nx_export
+from graph.analysis import views
 
 MINI = Path(__file__).parent / "data" / "network_mini.ttl"
 ID = "https://w3id.org/zonegraph/id/"
@@ -95,7 +95,7 @@ def test_unknown_format_or_view(mini: views.Prepared) -> None:
 
 
 def test_export_network_from_a_store(mini: views.Prepared) -> None:
-    from graph.store import load_store
+    from graph.store.release import load_store
 
     store = load_store(Graph().parse(MINI).serialize(format="nt").encode())
     data = nx_export.export_network(store, "nodes-csv")

@@ -8,8 +8,8 @@ import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, Graph, URIRef
 
 from graph.build import load_ontology
+from graph.docs import render_docs
 from graph.namespaces import ZG
-from graph.ontology_docs import render_docs
 
 ZG_NS = str(ZG._NS)
 

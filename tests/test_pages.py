@@ -10,12 +10,11 @@ from flask.testing import FlaskClient
 from rdflib import RDFS, SKOS, Literal, URIRef
 
 from graph.names import normalise
-from graph.search import SearchIndex
-from service.backend import get_backend
+from graph.query.search import SearchIndex
 from service.examples import EXAMPLES, with_prefixes
-
-from . import explorer_app
-from .explorer_app import BIO_ISLAND, GZ_ETDZ, PAZHOU_LAB, YAODU_PARK, local
+from service.state import get_backend
+from tests import explorer_app
+from tests.explorer_app import BIO_ISLAND, GZ_ETDZ, PAZHOU_LAB, YAODU_PARK, local
 
 app, client, data_dir = explorer_app.app, explorer_app.client, explorer_app.data_dir
 HTML = {"Accept": "text/html"}

@@ -90,7 +90,7 @@ def test_direct_post_accepts_charset_and_rejects_others(client: FlaskClient) -> 
 
 
 def test_default_graph_is_the_union(client: FlaskClient, sparql_data_dir: Path) -> None:
-    from graph.store import current_release, open_read_only
+    from graph.store.release import current_release, open_read_only
 
     release = current_release(sparql_data_dir)
     assert release is not None

@@ -7,8 +7,8 @@ from collections import Counter
 from rdflib import RDF, RDFS, SKOS, Graph
 
 from graph import resources
+from graph.build.reference import divisions, gbt_iri, industries
 from graph.namespaces import ZG
-from graph.reference import divisions, gbt_iri, industries
 
 
 def test_industry_scheme_is_a_clean_tree() -> None:

@@ -22,18 +22,17 @@ from flask import Flask
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
-from graph.backend import QueryRequest
 from graph.build import BuildResult
 from graph.errors import QueryError, QueryRefused, QueryTimeout
 from graph.namespaces import DATA_GRAPH, GRAPH
-from graph.remote import RemoteBackend, RemotePublication, RemoteSettings, publish_remote
-from graph.store import nquads_bytes
+from graph.store import QueryRequest
+from graph.store.release import nquads_bytes
+from graph.store.remote import RemoteBackend, RemotePublication, RemoteSettings, publish_remote
 from service import create_app
-from service.backend import close_backend
-
-from .competency_runner import Question, Runner, check, questions
-from .engines import Engine, start_oxigraph, start_virtuoso
-from .helpers_server import COUNT_ALL, RUNAWAY
+from service.state import close_backend
+from tests.competency_runner import Question, Runner, check, questions
+from tests.engines import Engine, start_oxigraph, start_virtuoso
+from tests.helpers_server import COUNT_ALL, RUNAWAY
 
 pytestmark = [pytest.mark.remote, pytest.mark.server]
 

@@ -20,7 +20,7 @@ from rdflib import Dataset, Literal, URIRef
 from graph import resources
 from graph.cli import cli
 from graph.errors import StoreError
-from graph.store import (
+from graph.store.release import (
     CURRENT,
     KEEP_RELEASES,
     RELEASES,
@@ -153,7 +153,7 @@ def test_nquads_bytes_publish_like_a_dataset(tmp_path: Path) -> None:
 
 def test_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
     assert current_release(tmp_path) is None
-    from graph.store import Release
+    from graph.store.release import Release
 
     with pytest.raises(StoreError, match="cannot open store"):
         open_read_only(Release(tmp_path / "nowhere"))
@@ -163,8 +163,8 @@ def test_warming_workers_answer_at_once_and_after_the_memory_copy(sparql_data_di
     """Workers answer from disk while their memory copy loads, and identically afterwards."""
     import time
 
-    from graph.backend import QueryRequest
-    from graph.executor import EmbeddedBackend
+    from graph.store import QueryRequest
+    from graph.store.embedded import EmbeddedBackend
 
     query = "SELECT ?l WHERE { park:guangzhou-international-bio-island rdfs:label ?l } ORDER BY ?l"
     on_disk = EmbeddedBackend.open(sparql_data_dir, in_memory=False, workers=1)
@@ -191,7 +191,7 @@ def test_the_store_gives_back_every_literal_as_built(sparql_data_dir: Path) -> N
     from rdflib import Literal as RdfLiteral
 
     from graph.build import build as build_dataset
-    from graph.store import current_release, open_read_only
+    from graph.store.release import current_release, open_read_only
 
     release = current_release(sparql_data_dir)
     assert release is not None

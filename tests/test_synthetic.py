@@ -9,10 +9,10 @@ from click.testing import CliRunner
 from rdflib import Dataset
 
 from graph.build import BuildResult
+from graph.build.facts import Compiled
+from graph.build.synthetic import generate
 from graph.cli import cli
 from graph.namespaces import NAMED_GRAPHS
-from graph.sources import Compiled
-from graph.synthetic import generate
 from graph.validate import validate_build
 
 

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from graph import names, views
+from graph import names
+from graph.analysis import views
 from graph.errors import ZoneGraphError
 
 MINI = Path(__file__).parent / "data" / "network_mini.ttl"
@@ -136,7 +137,7 @@ def test_ego_graph(prepared: views.Prepared) -> None:
 
 
 def test_rdf_graph_from_an_oxigraph_store(mini: Graph) -> None:
-    from graph.store import load_store
+    from graph.store.release import load_store
 
     store = load_store(mini.serialize(format="nt").encode())
     assert set(views.rdf_graph(store)) == set(mini)

@@ -19,8 +19,8 @@ from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from .errors import SourceError
-from .namespaces import ID, OA, ZG
+from graph.errors import SourceError
+from graph.namespaces import ID, OA, ZG
 
 QUOTE_NS = str(ID) + "quote/"
 STATEMENT_NS = str(ID) + "statement/"

@@ -27,9 +27,9 @@ from pathlib import Path
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
 
-from . import reference, resources
-from .build import load_ontology
-from .namespaces import (
+from graph import resources
+from graph.build import load_ontology, reference
+from graph.namespaces import (
     BASE,
     DATA_GRAPH,
     ONTOLOGY_GRAPH,

@@ -17,9 +17,8 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
 
 from graph.namespaces import BASE, ID, ONTOLOGY_IRI
-
-from . import negotiation
-from .backend import get_backend
+from service import negotiation
+from service.state import get_backend
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .build import bind_prefixes, load_ontology
-from .errors import ZoneGraphError
+from graph.build import bind_prefixes, load_ontology
+from graph.errors import ZoneGraphError
 
 
 def render_docs(folder: Path) -> Path:

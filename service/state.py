@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from graph.backend import Backend
+from graph.store import Backend
 
 EXTENSION = "zonegraph"
 
@@ -17,10 +17,10 @@ def make_backend(config: Mapping[str, Any]) -> Backend:
     kind = config["ZONEGRAPH_STORE"]
     allow: tuple[str, ...] = tuple(config["ZONEGRAPH_ALLOW_REMOTE"])
     if kind == "remote":
-        from graph.remote import RemoteBackend
+        from graph.store.remote import RemoteBackend
 
         return RemoteBackend.from_config(config)
-    from graph.executor import EmbeddedBackend
+    from graph.store.embedded import EmbeddedBackend
 
     options: dict[str, Any] = {
         "workers": config["ZONEGRAPH_QUERY_WORKERS"],
@@ -30,15 +30,10 @@ def make_backend(config: Mapping[str, Any]) -> Backend:
         "updatable": bool(config["ZONEGRAPH_UPDATE_TOKEN"]),
     }
     if kind == "memory":
-        from graph.build import build
-        from graph.store import nquads_bytes
+        from graph.pipeline import compile_sources
 
-        return EmbeddedBackend.from_nquads(nquads_bytes(build().dataset), allow, **options)
+        return EmbeddedBackend.from_nquads(compile_sources(), allow, **options)
     data_dir = config["ZONEGRAPH_DATA_DIR"]
-    if data_dir is None:
-        from graph.cli import DEFAULT_DATA_DIR
-
-        data_dir = DEFAULT_DATA_DIR
     assert isinstance(data_dir, Path)
     in_memory = config["ZONEGRAPH_WORKER_STORE"] == "memory"
     return EmbeddedBackend.open(data_dir, allow, in_memory=in_memory, **options)

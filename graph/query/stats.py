@@ -7,9 +7,9 @@ from typing import Any
 
 import pyoxigraph as ox
 
-from .namespaces import DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANCE_GRAPH
-from .query import shorten
-from .reused_labels import REUSED_LABELS
+from graph.labels import REUSED_LABELS
+from graph.namespaces import DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANCE_GRAPH
+from graph.query import shorten
 
 _CLASS_COUNTS = """
 SELECT ?class (COUNT(DISTINCT ?s) AS ?n) (SAMPLE(?zh) AS ?label_zh) (SAMPLE(?en) AS ?label_en)

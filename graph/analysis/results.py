@@ -12,8 +12,8 @@ from typing import Any
 
 from rdflib import URIRef
 
-from .errors import ZoneGraphError
-from .views import Prepared
+from graph.analysis.views import Prepared
+from graph.errors import ZoneGraphError
 
 
 class AnalysisError(ZoneGraphError):

@@ -19,11 +19,11 @@ from typing import Any
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .backend import Backend
-from .errors import QueryError
-from .names import ALTERNATE_LABELS, PREFERRED_LABELS, local_name, prefixed
-from .namespaces import BASE, PREFIXES, PROVENANCE_GRAPH, SDMX_DIM, ZG
-from .reused_labels import REUSED_LABELS
+from graph.errors import QueryError
+from graph.labels import REUSED_LABELS
+from graph.names import ALTERNATE_LABELS, PREFERRED_LABELS, local_name, prefixed
+from graph.namespaces import BASE, PREFIXES, PROVENANCE_GRAPH, SDMX_DIM, ZG
+from graph.store import Backend
 
 # Characters that may not appear inside <…> in SPARQL; IRIs come from request paths.
 _BAD_IRI = re.compile(r"[\x00-\x20<>\"{}|\\^`]")

@@ -39,9 +39,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .backend import QueryRequest, QueryResponse, ResultKind
-from .errors import QueryError, QueryTimeout, StoreError
-from .safety import _TOKENS, check_query, mentions_remote, remote_targets
+from graph.errors import QueryError, QueryTimeout, StoreError
+from graph.store import QueryRequest, QueryResponse, ResultKind
+from graph.store.safety import _TOKENS, check_query, mentions_remote, remote_targets
 
 DIALECTS = ("oxigraph", "virtuoso", "fuseki", "generic")
 JSON_RESULTS = "application/sparql-results+json"

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .names import (
+from graph.labels import REUSED_LABELS
+from graph.names import (
     ALTERNATE_LABELS,
     EXACT_IDENTIFIER,
     PREFERRED_LABELS,
@@ -23,7 +24,6 @@ from .names import (
     NameIndex,
     normalise,
 )
-from .reused_labels import REUSED_LABELS
 
 _NAMING = " ".join(f"<{p}>" for p in (*PREFERRED_LABELS, *ALTERNATE_LABELS))
 

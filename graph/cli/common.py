@@ -8,7 +8,7 @@ from typing import ParamSpec, TypeVar
 
 import click
 
-from .errors import ZoneGraphError
+from graph.errors import ZoneGraphError
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -7,7 +7,7 @@ these a page would show `schema:containedInPlace` where a reader expects 「位�
 
 from __future__ import annotations
 
-from .namespaces import ORG, PREFIXES, ROV, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEAS
+from graph.namespaces import ORG, PREFIXES, ROV, SCHEMA, SDMX_ATTR, SDMX_DIM, SDMX_MEAS
 
 _RDF = PREFIXES["rdf"]
 _SKOS = PREFIXES["skos"]

@@ -7,9 +7,7 @@ input error. Every error the user can cause is reported as one line, never a tra
 from __future__ import annotations
 
 import json
-import os
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -17,11 +15,8 @@ from typing import Any
 import click
 import pyoxigraph as ox
 
-from .cli_common import InputError, reports_errors
-
-DEFAULT_DATA_DIR = (
-    Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "zonegraph"
-)
+from graph.cli.common import InputError, reports_errors
+from service.config import DEFAULT_DATA_DIR
 
 
 @click.group()
@@ -45,19 +40,14 @@ def _data_dir(ctx: click.Context) -> Path:
     return path
 
 
-def open_store(data_dir: Path, quiet: bool = False) -> ox.Store:
-    """The published store, or (when nothing is built yet) the sources compiled in memory."""
-    from .build import build
-    from .store import current_release, load_store, nquads_bytes, open_read_only
+def open_store(ctx: click.Context, quiet: bool = True) -> ox.Store:
+    """The published store of --data-dir, or the sources compiled in memory (with a note)."""
+    from graph.pipeline import open_store as open_published
 
-    release = current_release(data_dir)
-    if release is not None:
-        return open_read_only(release)
-    if not quiet:
-        click.echo(
-            f"note: no build published in {data_dir}; compiling the sources in memory", err=True
-        )
-    return load_store(nquads_bytes(build().dataset))
+    def note(message: str) -> None:
+        click.echo(f"note: {message}", err=True)
+
+    return open_published(_data_dir(ctx), None if quiet else note)
 
 
 def remote_options(func: Callable[..., Any]) -> Callable[..., Any]:
@@ -108,69 +98,47 @@ def build_cmd(
     With --store remote the validated build is loaded into a SPARQL engine instead (GSP PUT
     per named graph); the ZONEGRAPH_REMOTE_* variables the service reads work here too.
     """
-    from . import stats
-    from .build import build
-    from .store import publish
+    from graph import pipeline
 
-    started = time.monotonic()
-    result = build(sources)
-    compiled_in = time.monotonic() - started
-    if not skip_validation:
-        from .validate import validate_build
-
-        report = validate_build(result)
-        if not report.conforms:
-            click.echo(report.text(), err=True)
-            click.echo("build refused: the data does not conform; nothing was published", err=True)
-            ctx.exit(1)
-    if remote["store"] == "remote":
-        _publish_remote(result.dataset, remote, started)
-        return
-    meta: dict[str, Any] = {
-        "built": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-        "files": [p.name for p in result.compiled.files],
-        "quotes": result.compiled.quote_count,
-        "validated": not skip_validation,
-    }
-    release = publish(result.dataset, _data_dir(ctx), meta)
-    st = stats.compute(open_read_only_release(release))
-    meta["stats"] = st.to_dict()
-    (release.path / "meta.json").write_text(
-        json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"
+    settings = _remote_settings(remote) if remote["store"] == "remote" else None
+    result = pipeline.run(
+        _data_dir(ctx), sources=sources, validate=not skip_validation, remote=settings
     )
+    if result.report is not None and not result.report.conforms:
+        click.echo(result.report.text(), err=True)
+        click.echo("build refused: the data does not conform; nothing was published", err=True)
+        ctx.exit(1)
+    total = result.seconds["total"]
+    if result.remote is not None:
+        done = result.remote
+        assert settings is not None
+        click.echo(
+            f"loaded {sum(done.graphs.values())} triples in {len(done.graphs)} graphs into "
+            f"{settings.query_url} in {total:.1f}s"
+            + (f"; removed stale graphs {', '.join(done.removed)}" if done.removed else "")
+        )
+        return
+    st, release = result.stats, result.release
+    assert st is not None and release is not None
     click.echo(
         f"published {st.triples} triples ({st.facts} facts, {st.entities} entities, "
-        f"{st.quotes} quotes) to {release.path} in {time.monotonic() - started:.1f}s "
-        f"(compile {compiled_in:.1f}s)"
+        f"{st.quotes} quotes) to {release.path} in {total:.1f}s "
+        f"(compile {result.seconds['build']:.1f}s)"
     )
 
 
-def _publish_remote(dataset: Any, options: dict[str, Any], started: float) -> None:
-    from .namespaces import GRAPH
-    from .remote import RemoteSettings, publish_remote
-    from .store import nquads_bytes
+def _remote_settings(options: dict[str, Any]) -> Any:
+    from graph.store.remote import RemoteSettings
 
     if not options["remote_query_url"] or not options["remote_gsp_url"]:
         raise InputError("--store remote needs --remote-query-url and --remote-gsp-url")
-    settings = RemoteSettings(
+    return RemoteSettings(
         query_url=options["remote_query_url"],
         gsp_url=options["remote_gsp_url"],
         dialect=options["remote_dialect"],
         user=options["remote_user"],
         password=options["remote_password"],
     )
-    done = publish_remote(nquads_bytes(dataset), settings, prune_prefix=str(GRAPH))
-    click.echo(
-        f"loaded {sum(done.graphs.values())} triples in {len(done.graphs)} graphs into "
-        f"{settings.query_url} in {time.monotonic() - started:.1f}s"
-        + (f"; removed stale graphs {', '.join(done.removed)}" if done.removed else "")
-    )
-
-
-def open_read_only_release(release: Any) -> ox.Store:
-    from .store import open_read_only
-
-    return open_read_only(release)
 
 
 @cli.command()
@@ -189,8 +157,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], lint: bool, as_json: b
     for path in files:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
-    from . import validate as v
-    from .build import build
+    from graph import validate as v
+    from graph.build import build
 
     if lint:
         report = v.lint_ontology()
@@ -219,7 +187,7 @@ QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "nt", "rdfxml"]
 @reports_errors
 def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> None:
     """Run a SPARQL query (TEXT, or -f FILE) on the graph; the default graph is the union."""
-    from . import query as q
+    from graph import query as q
 
     if (text is None) == (file is None):
         raise click.UsageError("give the query as an argument or with -f FILE, not both")
@@ -228,7 +196,7 @@ def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> 
             raise InputError(f"{file}: no such file")
         text = file.read_text(encoding="utf-8")
     assert text is not None
-    results = q.execute(open_store(_data_dir(ctx), quiet=True), text)
+    results = q.execute(open_store(ctx), text)
     if fmt == "table":
         click.echo(q.table(results))
     else:
@@ -266,12 +234,12 @@ NETWORK_FORMATS = ["graphml", "gexf", "nodes-csv", "edges-csv"]
 @reports_errors
 def export(ctx: click.Context, fmt: str, output: Path | None, graph_name: str) -> None:
     """Dump the complete graph in an RDF format, or the entity network for Gephi."""
-    from .export import dump, write_atomic
-    from .namespaces import GRAPH
+    from graph.namespaces import GRAPH
+    from graph.query.export import dump, write_atomic
 
-    store = open_store(_data_dir(ctx), quiet=True)
+    store = open_store(ctx)
     if fmt in NETWORK_FORMATS:
-        from .network_export import export_network
+        from graph.analysis.network_export import export_network
 
         data = export_network(store, fmt)
     else:
@@ -290,9 +258,9 @@ def export(ctx: click.Context, fmt: str, output: Path | None, graph_name: str) -
 @reports_errors
 def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     """Counts of triples, entities by class, facts and sources."""
-    from . import stats
+    from graph.query import stats
 
-    st = stats.compute(open_store(_data_dir(ctx)))
+    st = stats.compute(open_store(ctx, quiet=False))
     click.echo(
         json.dumps(st.to_dict(), ensure_ascii=False, indent=2) if as_json else stats.render(st)
     )
@@ -303,7 +271,7 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
 @reports_errors
 def docs(output: Path) -> None:
     """Render the ontology as HTML documentation (pyLODE) into a folder."""
-    from .ontology_docs import render_docs
+    from graph.docs import render_docs
 
     path = render_docs(output)
     click.echo(f"wrote {path}")
@@ -311,9 +279,9 @@ def docs(output: Path) -> None:
 
 def _register_subcommands() -> None:
     """Subcommands that live in their own modules (serving, analysis)."""
-    from .cli_analyze import analyze
-    from .cli_generate import generate
-    from .cli_serve import serve
+    from graph.cli.analyze import analyze
+    from graph.cli.generate import generate
+    from graph.cli.serve import serve
 
     for command in (analyze, serve, generate):
         cli.add_command(command)

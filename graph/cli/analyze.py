@@ -15,12 +15,12 @@ from pathlib import Path
 from typing import Any
 
 import click
-from rdflib import Dataset, Graph
+from rdflib import Graph
 
-from . import analysis as an
-from .cli_common import InputError, reports_errors
-from .query import display_width
-from .views import Prepared, prepare
+from graph import analysis as an
+from graph.analysis.views import Prepared, prepare
+from graph.cli.common import InputError, reports_errors
+from graph.query import display_width
 
 LANGS = click.Choice(["zh", "en"])
 AnalyzeError = InputError
@@ -57,20 +57,23 @@ def _load(ctx: click.Context) -> Prepared:
     if isinstance(obj.get("graph"), Graph | Prepared):
         source = obj["graph"]
     elif files:
+        from rdflib.util import guess_format
+
+        from graph.build.facts import parse_rdf_file
+
         source = Graph()
         for f in files:
-            ds = Dataset()
-            ds.parse(str(f), format="trig" if f.suffix == ".trig" else None)
+            ds = parse_rdf_file(f, guess_format(str(f)) or "turtle")
             for s, p, o, _ in ds.quads((None, None, None, None)):
                 source.add((s, p, o))
     elif "data_dir" in obj:
-        from .cli import open_store
+        from graph.pipeline import open_store
 
-        source = open_store(obj["data_dir"], quiet=True)
+        source = open_store(obj["data_dir"])
     else:
-        from .build import build
+        from graph.pipeline import compile_store
 
-        source = build().union()
+        source = compile_store()
     prepared = prepare(source)
     obj["prepared"] = prepared
     return prepared
@@ -348,7 +351,7 @@ def export_cmd(
     ctx: click.Context, fmt: str, view: str, grouping: str | None, output: Path | None
 ) -> None:
     """A view as GraphML, GEXF (Gephi) or node/edge CSV."""
-    from .network_export import export
+    from graph.analysis.network_export import export
 
     data = export(_load(ctx), fmt, view, grouping)
     if output is None:

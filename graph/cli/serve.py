@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import reports_errors
+from graph.cli.common import reports_errors
 
 
 @click.command()
@@ -48,7 +48,7 @@ def serve(
             overrides[key] = value
     app = create_app(overrides)
     if get_path is not None:
-        from service.backend import close_backend
+        from service.state import close_backend
 
         try:
             response = app.test_client().get(get_path)
@@ -58,7 +58,7 @@ def serve(
         ctx.exit(0 if response.status_code < 400 else 1)
     from waitress.server import create_server
 
-    from service.backend import close_backend
+    from service.state import close_backend
 
     try:
         server = create_server(

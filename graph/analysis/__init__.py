@@ -21,7 +21,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph, URIRef
 
-from .connections import (
+from graph.analysis.connections import (
     Chain,
     EgoReport,
     PathReport,
@@ -34,9 +34,7 @@ from .connections import (
     paths,
     similar,
 )
-from .names import AmbiguousEntityError, UnknownEntityError
-from .namespaces import ZG
-from .results import (
+from graph.analysis.results import (
     AnalysisError,
     Link,
     Ref,
@@ -46,7 +44,16 @@ from .results import (
     ref,
     sorted_refs,
 )
-from .views import Prepared, containment_tree, grouping_members, groupings, prepare, undirected
+from graph.analysis.views import (
+    Prepared,
+    containment_tree,
+    grouping_members,
+    groupings,
+    prepare,
+    undirected,
+)
+from graph.names import AmbiguousEntityError, UnknownEntityError
+from graph.namespaces import ZG
 
 #: Above this many nodes betweenness is estimated from `BETWEENNESS_SAMPLES` seeded sources.
 BETWEENNESS_EXACT_MAX = 2000

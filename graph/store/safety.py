@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from pyparsing import ParseResults
 
-from .errors import QueryError, QueryRefused
+from graph.errors import QueryError, QueryRefused
 
 _TOKENS = re.compile(
     r"""

@@ -13,9 +13,11 @@ from pathlib import Path
 from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from . import reference, resources
-from .errors import SourceError
-from .namespaces import (
+from graph import resources
+from graph.build import reference
+from graph.build.facts import Compiled, Document, compile_fact_files, parse_rdf_file
+from graph.errors import SourceError
+from graph.namespaces import (
     DATA_GRAPH,
     ONTOLOGY_GRAPH,
     PREFIXES,
@@ -23,7 +25,6 @@ from .namespaces import (
     REFERENCE_GRAPH,
     ZG,
 )
-from .sources import Compiled, Document, compile_fact_files, parse_rdf_file
 
 DOCUMENTS_FILE = "documents.ttl"
 

@@ -13,8 +13,8 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from .errors import SourceError
-from .namespaces import BASE, CONCEPT, ID, ZG
+from graph.errors import SourceError
+from graph.namespaces import BASE, CONCEPT, ID, ZG
 
 DIVISION_NS = str(ID) + "division/"
 GBT_NS = str(CONCEPT) + "gbt4754/"

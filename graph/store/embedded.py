@@ -38,13 +38,13 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .backend import QueryRequest, QueryResponse
-from .errors import QueryError, QueryTimeout, StoreError
-from .namespaces import PREFIXES
-from .safety import check_query, syntax_error
-from .store import current_release
+from graph.errors import QueryError, QueryTimeout, StoreError
+from graph.namespaces import PREFIXES
+from graph.store import QueryRequest, QueryResponse
+from graph.store.release import current_release
+from graph.store.safety import check_query, syntax_error
 
-_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+_PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
 
 
@@ -153,7 +153,7 @@ class EmbeddedBackend:
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "graph.worker", str(theirs.fileno())],
+                [sys.executable, "-m", "graph.store.worker", str(theirs.fileno())],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,

@@ -19,6 +19,7 @@ import json
 import os
 import shutil
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 from rdflib import Dataset
 
-from .errors import StoreError
+from graph.errors import StoreError
 
 CURRENT = "current"
 RELEASES = "releases"
@@ -66,10 +67,17 @@ def load_store(nquads: bytes, path: Path | None = None) -> ox.Store:
     return store
 
 
-def publish(dataset: Dataset | bytes, data_dir: Path, meta: dict[str, Any]) -> Release:
+def publish(
+    dataset: Dataset | bytes,
+    data_dir: Path,
+    meta: dict[str, Any],
+    annotate: Callable[[ox.Store], dict[str, Any]] | None = None,
+) -> Release:
     """Write a new release next to the published one and switch `current` to it atomically.
 
     `dataset` may already be N-Quads (large generated graphs skip rdflib altogether).
+    `annotate` reads the staged store and returns more metadata (the counts), so meta.json is
+    written once, complete, before the switch.
     """
     releases = data_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
@@ -88,6 +96,8 @@ def publish(dataset: Dataset | bytes, data_dir: Path, meta: dict[str, Any]) -> R
         store = load_store(quads, staging / "store")
         store.optimize()
         store.flush()
+        if annotate is not None:
+            meta = {**meta, **annotate(store)}
         del store
         (staging / "meta.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"

@@ -16,8 +16,8 @@ from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import TIME
 from rdflib.term import Node
 
-from .names import PREFERRED_LABELS, Labeller, _ontology_graph, prefixed
-from .namespaces import BASE, ONTOLOGY_IRI, SCHEMA, ZG
+from graph.names import PREFERRED_LABELS, Labeller, _ontology_graph, prefixed
+from graph.namespaces import BASE, ONTOLOGY_IRI, SCHEMA, ZG
 
 Category = str  # "entity" | "concept" | "division" | "detail" | "provenance" | "schema" | "literal"
 ReferenceMode = TypingLiteral["none", "linked", "all"]

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from . import resources
-from .errors import QueryError
-from .namespaces import PREFIXES
-from .safety import check_query, syntax_error
+from graph import resources
+from graph.errors import QueryError
+from graph.namespaces import PREFIXES
+from graph.store.safety import check_query, syntax_error
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
 

@@ -21,13 +21,7 @@ from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
-from .names import (
-    ALTERNATE_LABELS,
-    Labeller,
-    NameIndex,
-)
-from .namespaces import SCHEMA, ZG
-from .vocabulary import (
+from graph.analysis.vocabulary import (
     CONTAINMENT_ROOTS,
     HIERARCHY_PREDICATES,
     INVERSE_LABELS,
@@ -37,6 +31,12 @@ from .vocabulary import (
     Vocabulary,
     node_id,
 )
+from graph.names import (
+    ALTERNATE_LABELS,
+    Labeller,
+    NameIndex,
+)
+from graph.namespaces import SCHEMA, ZG
 
 
 @dataclass

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .errors import ZoneGraphError
-from .namespaces import PREFIXES
-from .query import as_bytes
+from graph.errors import ZoneGraphError
+from graph.namespaces import PREFIXES
+from graph.query import as_bytes
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph
 
-from .errors import ZoneGraphError
-from .views import (
+from graph.analysis.views import (
     Prepared,
     containment_tree,
     grouping_subgraph,
@@ -25,6 +24,7 @@ from .views import (
     policy_graph,
     prepare,
 )
+from graph.errors import ZoneGraphError
 
 FORMATS = ("graphml", "gexf", "nodes.csv", "edges.csv")
 MEDIA_TYPES = {

@@ -15,8 +15,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph, URIRef
 
-from .namespaces import ZG
-from .results import (
+from graph.analysis.results import (
     AnalysisError,
     Link,
     Ref,
@@ -26,7 +25,8 @@ from .results import (
     ref,
     sorted_refs,
 )
-from .views import INVERSE_LABELS, Prepared, containment_tree, prepare, undirected
+from graph.analysis.views import INVERSE_LABELS, Prepared, containment_tree, prepare, undirected
+from graph.namespaces import ZG
 
 MAX_PATHS_EXAMINED = 20000
 

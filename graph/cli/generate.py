@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .cli_common import reports_errors
+from graph.cli.common import reports_errors
 
 
 @click.command()
@@ -30,8 +30,8 @@ from .cli_common import reports_errors
 @reports_errors
 def generate(triples: int, seed: int, output: Path) -> None:
     """Write a synthetic graph of zones, parks, firms, policies and yearly figures (N-Quads)."""
-    from .export import write_atomic
-    from .synthetic import generate as make
+    from graph.build.synthetic import generate as make
+    from graph.query.export import write_atomic
 
     data = make(triples, seed)
     write_atomic(output, data)
