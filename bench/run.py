@@ -34,10 +34,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.engines import Engine, free_port, oxigraph_cli, start_oxigraph  # noqa: E402
 from bench.report import write_reports  # noqa: E402
 from graph.build.synthetic import generate  # noqa: E402
 from graph.store.remote import publish_remote  # noqa: E402
-from tests.engines import Engine, free_port, oxigraph_cli, start_oxigraph  # noqa: E402
 
 PY = sys.executable
 ZONEGRAPH = str(Path(PY).with_name("zonegraph"))

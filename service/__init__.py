@@ -11,8 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from service import config, errors
-from service import state as backend
+from service import config, errors, state
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -27,20 +26,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     errors.init_app(app)
-    backend.init_app(app)
+    state.init_app(app)
 
     @app.get("/healthz")
     def healthz() -> Response:
         return jsonify({"ok": True, "status": 200})
 
     # Blueprints: one line each, registered in a fixed order.
-    # --- blueprints (keep this marker; helpers add their registration below it) ---
-    from service import sparql, update
-    from service import void as describe
+    from service import sparql, update, void
 
     sparql.init_app(app)  # /sparql: SPARQL 1.1 Protocol queries, Service Description; CORS
     update.init_app(app)  # /update: SPARQL Update, only with the bearer token
-    describe.init_app(app)  # /.well-known/void
+    void.init_app(app)  # /.well-known/void
 
     from service import dumps, linked_data, pages, render
 

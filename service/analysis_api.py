@@ -18,10 +18,8 @@ import networkx as nx
 from flask import Blueprint, Flask, Response, current_app, jsonify, request
 
 from graph import analysis as an
-from graph import names
 from graph.analysis import network_export, views
 from graph.errors import ZoneGraphError
-from service.errors import error_body
 from service.state import get_backend
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
@@ -111,17 +109,6 @@ def elements(g: nx.Graph[str], lang: str = "zh") -> dict[str, list[dict[str, Any
 
 def _ok(**payload: Any) -> Response:
     return jsonify({"ok": True, **payload})
-
-
-@bp.errorhandler(names.UnknownEntityError)
-def _unknown_entity(exc: names.UnknownEntityError) -> Response:
-    """404 for a name nothing matches, 400 for one that matches several; both list candidates."""
-    status = 400 if isinstance(exc, names.AmbiguousEntityError) else 404
-    body = error_body(str(exc), status)
-    body["suggestions"] = [m.to_dict() for m in exc.suggestions]
-    resp = jsonify(body)
-    resp.status_code = status
-    return resp
 
 
 @bp.get("/clusters")

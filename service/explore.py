@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, redirect, request
 from rdflib import URIRef
 
 from graph import analysis as an
-from graph import names
+from graph import errors
 from graph.analysis import views
 from graph.analysis.results import Ref
 from graph.errors import ZoneGraphError
@@ -69,7 +69,7 @@ def name_for(p: views.Prepared, iri: str) -> str:
     try:
         if label and str(p.resolve(label)) == iri:
             return str(label)
-    except names.UnknownEntityError:
+    except errors.UnknownEntityError:
         pass
     return iri
 
@@ -115,13 +115,13 @@ def _exports(grouping: str | None = None) -> dict[str, str]:
     return {fmt: f"/api/analysis/export.{fmt}{extra}" for fmt in ("gexf", "graphml")}
 
 
-def _status(exc: names.UnknownEntityError) -> int:
+def _status(exc: errors.UnknownEntityError) -> int:
     """As the API answers: 404 for a name nothing matches, 400 for one that matches several."""
-    return 400 if isinstance(exc, names.AmbiguousEntityError) else 404
+    return 400 if isinstance(exc, errors.AmbiguousEntityError) else 404
 
 
 def _suggestions(
-    p: views.Prepared, exc: names.UnknownEntityError, param: str
+    p: views.Prepared, exc: errors.UnknownEntityError, param: str
 ) -> list[dict[str, Any]]:
     """The library's closest names, each with the current page's URL asking for it instead."""
     return [
@@ -169,7 +169,7 @@ def cluster(suffix: str | None = None) -> Response:
     context: dict[str, Any] = {"view": "cluster", "name": name}
     try:
         report = an.cluster_report(p, name)
-    except names.UnknownEntityError as exc:
+    except errors.UnknownEntityError as exc:
         context.update(error=str(exc), suggestions=_suggestions(p, exc, "name"))
         return render_page("explore/cluster.html", context, rep, _status(exc))
     except ZoneGraphError as exc:
@@ -207,7 +207,7 @@ def ego(suffix: str | None = None) -> Response:
         if not entity:
             return render_page("explore/ego.html", context, rep)
         report = an.ego(p, entity, radius)
-    except names.UnknownEntityError as exc:
+    except errors.UnknownEntityError as exc:
         context.update(error=str(exc), suggestions=_suggestions(p, exc, "entity"))
         return render_page("explore/ego.html", context, rep, _status(exc))
     except ZoneGraphError as exc:
@@ -254,11 +254,11 @@ def path(suffix: str | None = None) -> Response:
         context["max"] = max_length = _int_arg("max", DEFAULT_MAX, MAX_LENGTHS)
         if not (source and target):
             return render_page("explore/path.html", context, rep)
-        unknown: list[names.UnknownEntityError] = []
+        unknown: list[errors.UnknownEntityError] = []
         for field, text in (("from", source), ("to", target)):
             try:
                 p.resolve(text)
-            except names.UnknownEntityError as exc:
+            except errors.UnknownEntityError as exc:
                 unknown.append(exc)
                 context["suggestions"][field] = _suggestions(p, exc, field)
         if unknown:

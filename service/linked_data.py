@@ -14,6 +14,8 @@ from flask import Blueprint, Flask, Response, current_app
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import VOID
 
+from graph.labels import short_name
+from graph.names import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY, SearchIndex
 from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
 from graph.query.describe import (
     describe,
@@ -21,9 +23,7 @@ from graph.query.describe import (
     fetch_labels,
     local_path,
     node_view,
-    short_name,
 )
-from graph.query.search import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY, SearchIndex
 from service.dumps import get_dumps
 from service.render import (
     HTML,

@@ -13,11 +13,12 @@ from flask import Blueprint, Flask, Response, current_app, request
 
 from graph.namespaces import BASE, DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANCE_GRAPH
 from graph.query.describe import local_path
+from graph.query.stats import count_entities
 from service.dumps import get_dumps
 from service.examples import EXAMPLES
 from service.linked_data import get_search_index
 from service.render import page_representation, render_page
-from service.state import get_backend
+from service.state import backend_select, get_backend
 
 bp = Blueprint("pages", __name__)
 
@@ -64,7 +65,7 @@ def dataset_summary() -> dict[str, Any]:
     summary = {
         "classes": classes,
         "graphs": graphs,
-        "entities": sum(c["count"] for c in classes),
+        "entities": count_entities(backend_select(backend)),
         "facts": facts,
         "quotes": quotes,
     }

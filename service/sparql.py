@@ -14,9 +14,8 @@ from flask import Blueprint, Flask, Response, abort, current_app, redirect, requ
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from graph.store import QueryRequest
-from graph.store.safety import query_form
-from service import negotiation
-from service import void as describe
+from graph.store.safety import query_form, result_kind
+from service import negotiation, void
 from service.state import get_backend
 
 bp = Blueprint("sparql", __name__)
@@ -106,7 +105,7 @@ def _formats(text: str) -> tuple[str, str]:
     accept, name = request.headers.get("Accept"), _format_name()
     solutions = negotiation.pick(accept, name, "solutions")
     graph = negotiation.pick(accept, name, "graph")
-    kind = query_form(text)
+    kind = result_kind(query_form(text))
     if (kind == "solutions" and solutions is None) or (kind == "graph" and graph is None):
         offered = negotiation.SOLUTION_OFFERS if kind == "solutions" else negotiation.GRAPH_OFFERS
         abort(406, f"no acceptable format for this query; offered: {', '.join(offered)}")
@@ -123,7 +122,7 @@ def sparql() -> Response | WerkzeugResponse:
             # A person opening the endpoint in a browser gets the editor, as Fuseki and
             # Oxigraph's server do; SPARQL clients asking for RDF get the service description.
             return redirect(url_for("pages.query"), code=303)
-        return describe.rdf_response(describe.service_description())
+        return void.rdf_response(void.service_description())
     solutions, graph = _formats(op.text)
     result = get_backend().run(
         QueryRequest(

@@ -14,11 +14,12 @@ from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
 from graph.namespaces import BASE, ID, ONTOLOGY_IRI
+from graph.query.stats import ENTITIES_MEANING, count_entities
 from service import negotiation
-from service.state import get_backend
+from service.state import backend_select, get_backend
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
@@ -44,7 +45,6 @@ DUMPS = ("ttl", "nt", "nq", "trig", "jsonld", "rdf")
 
 _GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _CLASS_COUNTS = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
-_ENTITIES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?s)) }"
 _PROPERTIES = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"
 
 bp = Blueprint("describe", __name__)
@@ -84,7 +84,7 @@ def counts() -> Counts:
                 c.graphs[str(row["g"])] = _number(row)
             for row in backend.select(_CLASS_COUNTS):
                 c.classes[str(row["c"])] = _number(row)
-            c.entities = sum(_number(r) for r in backend.select(_ENTITIES))
+            c.entities = count_entities(backend_select(backend))
             c.properties = sum(_number(r) for r in backend.select(_PROPERTIES))
             cache.counts = c
         return cache.counts
@@ -157,6 +157,9 @@ def void_description() -> Graph:
     g.add((dataset, VOID.vocabulary, ONTOLOGY_IRI))
     g.add((dataset, VOID.triples, _count(c.triples)))
     g.add((dataset, VOID.entities, _count(c.entities)))
+    # void:entities counts what stats and the home page count; say which resources those are.
+    for text, lang in zip(ENTITIES_MEANING, ("zh", "en"), strict=True):
+        g.add((dataset, RDFS.comment, Literal(text, lang=lang)))
     g.add((dataset, VOID.classes, _count(len(c.classes))))
     g.add((dataset, VOID.properties, _count(c.properties)))
     for cls, n in sorted(c.classes.items()):

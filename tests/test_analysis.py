@@ -11,7 +11,7 @@ from rdflib import Graph
 
 from graph import analysis as an
 from graph.analysis import views
-from graph.names import UnknownEntityError
+from graph.errors import UnknownEntityError
 
 MINI = Path(__file__).parent / "data" / "network_mini.ttl"
 ID = "https://w3id.org/zonegraph/id/"

@@ -9,8 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import RDFS, SKOS, Literal, URIRef
 
-from graph.names import normalise
-from graph.query.search import SearchIndex
+from graph.names import SearchIndex, normalise
 from service.examples import EXAMPLES, with_prefixes
 from service.state import get_backend
 from tests import explorer_app
@@ -101,7 +100,7 @@ def test_search_without_hits_and_without_query(client: FlaskClient) -> None:
 
 
 def test_search_library_ranks_without_http() -> None:
-    """graph.search works on SELECT rows alone (no Flask, no store)."""
+    """graph.names.SearchIndex works on SELECT rows alone (no Flask, no store)."""
     a, b, c = (URIRef(f"https://w3id.org/zonegraph/id/org/{x}") for x in "abc")
     park = URIRef("https://w3id.org/zonegraph/ontology#Park")
     rows = [

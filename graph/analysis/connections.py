@@ -16,7 +16,6 @@ import networkx as nx
 from rdflib import Graph, URIRef
 
 from graph.analysis.results import (
-    AnalysisError,
     Link,
     Ref,
     Serialisable,
@@ -26,6 +25,7 @@ from graph.analysis.results import (
     sorted_refs,
 )
 from graph.analysis.views import INVERSE_LABELS, Prepared, containment_tree, prepare, undirected
+from graph.errors import AnalysisError
 from graph.namespaces import ZG
 
 MAX_PATHS_EXAMINED = 20000

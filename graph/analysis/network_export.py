@@ -24,7 +24,7 @@ from graph.analysis.views import (
     policy_graph,
     prepare,
 )
-from graph.errors import ZoneGraphError
+from graph.errors import ExportError
 
 FORMATS = ("graphml", "gexf", "nodes.csv", "edges.csv")
 MEDIA_TYPES = {
@@ -41,10 +41,6 @@ VIEWS: dict[str, Callable[[Prepared], nx.Graph[str]]] = {
 }
 NODE_COLUMNS = ("iri", "label_zh", "label_en", "class", "class_zh", "class_en", "category")
 EDGE_COLUMNS = ("predicate", "predicate_pname", "label_zh", "label_en")
-
-
-class ExportError(ZoneGraphError):
-    """An unknown export format or view."""
 
 
 def _scalar(value: Any) -> str | int | float | bool | None:

@@ -16,7 +16,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import TIME
 from rdflib.term import Node
 
-from graph.names import PREFERRED_LABELS, Labeller, _ontology_graph, prefixed
+from graph.labels import PREFERRED_LABELS, Labeller, ontology_graph, prefixed
 from graph.namespaces import BASE, ONTOLOGY_IRI, SCHEMA, ZG
 
 Category = str  # "entity" | "concept" | "division" | "detail" | "provenance" | "schema" | "literal"
@@ -88,7 +88,7 @@ class Vocabulary:
     @classmethod
     def of(cls, graph: Graph) -> Vocabulary:
         vocab = cls(graph=graph, labeller=Labeller(graph))
-        sources = (graph, _ontology_graph())
+        sources = (graph, ontology_graph())
         vocab.class_ancestors = _closure(sources, RDFS.subClassOf)
         vocab.property_ancestors = _closure(sources, RDFS.subPropertyOf)
         return vocab

@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import csv
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -413,14 +411,3 @@ def _zone(
             w.fact(obs, ZG + "figureKind", _iri(f"{CONCEPT}figure-kind/{kind}"))
             w.fact(obs, SDMX_PERIOD, _iri(f"{ID}period/{year}"))
             w.fact(obs, ZG + "verbatim", _lit(f"{before}{shown}{word}{after}"))
-
-
-def write(path: Path, triples: int, seed: int = 1) -> int:
-    """Generate into a file; returns the number of quads written."""
-    data = generate(triples, seed)
-    path.write_bytes(data)
-    return data.count(b"\n")
-
-
-def quads(data: bytes) -> Iterator[bytes]:
-    return (line for line in data.splitlines() if line.strip())

@@ -19,11 +19,10 @@ from rdflib import Graph
 
 from graph import analysis as an
 from graph.analysis.views import Prepared, prepare
-from graph.cli.common import InputError, reports_errors
+from graph.cli.common import reports_errors
 from graph.query import display_width
 
 LANGS = click.Choice(["zh", "en"])
-AnalyzeError = InputError
 
 
 width = display_width

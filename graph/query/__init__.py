@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Collection
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import resources
 from graph.errors import QueryError
+from graph.labels import prefixed
 from graph.namespaces import PREFIXES
 from graph.store.safety import check_query, syntax_error
 
@@ -84,12 +83,7 @@ def serialize(results: Results, fmt: str) -> bytes:
 def shorten(term: object) -> str:
     """A term as a person reads it: prefixed names for known namespaces, plain literal text."""
     if isinstance(term, ox.NamedNode):
-        iri = term.value
-        best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-        if best is not None:
-            prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-            return f"{prefix}:{iri[len(best) :]}"
-        return f"<{iri}>"
+        return prefixed(term.value) or f"<{term.value}>"
     if isinstance(term, ox.Literal):
         return term.value  # the language shows in the text itself; tags only clutter a table
     if isinstance(term, ox.BlankNode):
@@ -125,12 +119,3 @@ def display_width(text: str) -> int:
 def _line(cells: list[str], widths: list[int]) -> str:
     pairs = zip(cells, widths, strict=True)
     return "  ".join(c + " " * (w - display_width(c)) for c, w in pairs).rstrip()
-
-
-def named_query(name: str) -> str:
-    """The text of a shipped query in graph/queries/<name>.rq."""
-    path: Path = resources.queries_dir() / f"{name}.rq"
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise QueryError(f"no shipped query named {name!r}") from None

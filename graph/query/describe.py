@@ -19,9 +19,8 @@ from typing import Any
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import QueryError
-from graph.labels import REUSED_LABELS
-from graph.names import ALTERNATE_LABELS, PREFERRED_LABELS, local_name, prefixed
+from graph.errors import BadIRIError
+from graph.labels import ALTERNATE_LABELS, PREFERRED_LABELS, choose, prefixed, short_name
 from graph.namespaces import BASE, PREFIXES, PROVENANCE_GRAPH, SDMX_DIM, ZG
 from graph.store import Backend
 
@@ -29,10 +28,6 @@ from graph.store import Backend
 _BAD_IRI = re.compile(r"[\x00-\x20<>\"{}|\\^`]")
 #: Incoming relations shown per predicate on a page (a class has as many as it has instances).
 MAX_INCOMING = 200
-
-
-class BadIRIError(QueryError):
-    """A path that cannot be an IRI (spaces, angle brackets …)."""
 
 
 def iri_ref(iri: str) -> str:
@@ -89,38 +84,19 @@ class Labels:
 
     preferred: dict[Node, list[Literal]]
     alternate: dict[Node, list[Literal]]
+    #: (naming predicate, literal) per node, for graph.labels.choose
+    named: dict[Node, list[tuple[Node, Literal]]]
 
     def pair(self, node: Node) -> tuple[str, str]:
-        """(zh, en); each falls back to the other, then to the prefixed or local name."""
-        if isinstance(node, Literal):
-            return str(node), str(node)
-        zh = en = plain = ""
-        for lit in sorted(self.preferred.get(node, []), key=str):
-            lang = (lit.language or "").lower()
-            if lang.startswith("zh") and not zh:
-                zh = str(lit)
-            elif lang.startswith("en") and not en:
-                en = str(lit)
-            elif not lang and not plain:
-                plain = str(lit)
-        if not (zh or en) and str(node) in REUSED_LABELS:
-            zh, en = REUSED_LABELS[str(node)]
-        fallback = plain or short_name(node)
-        return zh or en or fallback, en or zh or fallback
-
-
-def short_name(node: Node) -> str:
-    if isinstance(node, URIRef):
-        return prefixed(str(node)) or local_name(str(node))
-    if isinstance(node, BNode):
-        return "_:" + str(node)
-    return str(node)
+        """(zh, en) as graph.labels chooses them (the one rule for every label shown)."""
+        return choose(node, self.named.get(node, []))
 
 
 def fetch_labels(backend: Backend, nodes: Iterable[Node]) -> Labels:
     """Labels of many IRIs in one query (in chunks, to keep queries small)."""
     preferred: dict[Node, list[Literal]] = {}
     alternate: dict[Node, list[Literal]] = {}
+    named: dict[Node, list[tuple[Node, Literal]]] = {}
     iris = sorted({str(n) for n in nodes if isinstance(n, URIRef) and not _BAD_IRI.search(n)})
     preds = " ".join(f"<{p}>" for p in (*PREFERRED_LABELS, *ALTERNATE_LABELS))
     for start in range(0, len(iris), 400):
@@ -136,7 +112,9 @@ def fetch_labels(backend: Backend, nodes: Iterable[Node]) -> Labels:
             bucket = target.setdefault(n, [])
             if lit not in bucket:
                 bucket.append(lit)
-    return Labels(preferred, alternate)
+                if p in PREFERRED_LABELS:
+                    named.setdefault(n, []).append((p, lit))
+    return Labels(preferred, alternate, named)
 
 
 def local_path(iri: str) -> str | None:

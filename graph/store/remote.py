@@ -26,7 +26,6 @@ from __future__ import annotations
 import base64
 import http.client
 import json
-import re
 import time
 import urllib.error
 import urllib.parse
@@ -39,9 +38,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import QueryError, QueryTimeout, StoreError
+from graph.errors import QueryError, QueryTimeout, RemoteError, StoreError
 from graph.store import QueryRequest, QueryResponse, ResultKind
-from graph.store.safety import _TOKENS, check_query, mentions_remote, remote_targets
+from graph.store.safety import check_query, mentions_remote, query_form, remote_targets
 
 DIALECTS = ("oxigraph", "virtuoso", "fuseki", "generic")
 JSON_RESULTS = "application/sparql-results+json"
@@ -52,14 +51,9 @@ VIRTUOSO_SYSTEM = (
     "http://localuriqaserver/",
     "http://localhost:8890/",
 )
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _OXIGRAPH_CANCELLED = b"operation has been cancelled"
 GRACE = 2.0  # seconds the client waits beyond the engine's own limit before giving up
 GRAPHS_TTL = 30.0
-
-
-class RemoteError(StoreError):
-    """The remote engine failed or could not be reached (a server fault, not the user's)."""
 
 
 @dataclass(frozen=True)
@@ -186,12 +180,12 @@ class _Http:
             raise RemoteError(f"remote engine at {url} failed: {exc}") from None
 
 
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside strings and IRIs."""
-    match = _FORM.search(_TOKENS.sub(" ", text))
-    if match is None:
+def _form(text: str) -> str:
+    """The query form by the one detector (graph.store.safety); not a query is a QueryError."""
+    form = query_form(text)
+    if form is None:
         raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return match.group(1).upper()
+    return form
 
 
 def _engine_message(body: bytes) -> str:
@@ -201,7 +195,7 @@ def _engine_message(body: bytes) -> str:
 
 
 class RemoteBackend:
-    """graph.backend.Backend over the SPARQL 1.1 Protocol."""
+    """graph.store.Backend over the SPARQL 1.1 Protocol."""
 
     def __init__(self, settings: RemoteSettings) -> None:
         self.settings = settings
@@ -216,7 +210,7 @@ class RemoteBackend:
 
     def run(self, request: QueryRequest) -> QueryResponse:
         self._check(request.text)
-        form = query_form(request.text)
+        form = _form(request.text)
         kind: ResultKind = (
             "graph"
             if form in ("CONSTRUCT", "DESCRIBE")
@@ -306,7 +300,7 @@ class RemoteBackend:
         raise RemoteError(f"remote engine error {reply.status}: {message}")
 
     def select(self, text: str, timeout: float | None = None) -> list[dict[str, Node]]:
-        if query_form(text) != "SELECT":
+        if _form(text) != "SELECT":
             raise QueryError("select() needs a SELECT query")
         data = json.loads(self.run(QueryRequest(text, timeout=timeout)).body)
         return [
@@ -315,7 +309,7 @@ class RemoteBackend:
         ]
 
     def construct(self, text: str, timeout: float | None = None) -> Graph:
-        if query_form(text) not in ("CONSTRUCT", "DESCRIBE"):
+        if _form(text) not in ("CONSTRUCT", "DESCRIBE"):
             raise QueryError("construct() needs a CONSTRUCT or DESCRIBE query")
         resp = self.run(QueryRequest(text, graph_format="application/n-triples", timeout=timeout))
         return triples_to_graph(resp.body)

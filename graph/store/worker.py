@@ -1,6 +1,6 @@
 """The body of a query worker process: open the store, then answer requests from a pipe.
 
-It runs in a child process started by graph.executor so that a runaway query can be stopped
+It runs in a child process started by graph.store.embedded so that a runaway query can be stopped
 by killing the process (pyoxigraph offers no cancellation). It imports only pyoxigraph: the
 parent does the safety check and hands over everything else (prefixes, dataset, formats).
 
