@@ -6,8 +6,8 @@ script uses them without knowing where the graph came from. Results are determin
 sorted before any seeded algorithm, ties are broken by label and IRI, Louvain and sampled
 betweenness take a seed.
 
-Paths, ego networks and similarity live in graph.analysis.connections and are re-exported here, so that
-`from graph import analysis` is the one import a script needs.
+Paths, ego networks and similarity live in graph.analysis.connections and are re-exported
+here, so that `from graph import analysis` is the one import a script needs.
 
 PageRank is NetworkX's (SciPy power iteration) with a tight tolerance, so that scores are
 stable to the six decimals results report.

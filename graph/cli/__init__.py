@@ -157,15 +157,15 @@ def validate(ctx: click.Context, files: tuple[Path, ...], lint: bool, as_json: b
     for path in files:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+    from graph import pipeline
     from graph import validate as v
-    from graph.build import build
 
     if lint:
         report = v.lint_ontology()
     elif files:
         report = v.validate_extra(list(files))
     else:
-        report = v.validate_build(build())
+        report = pipeline.check()
     click.echo(
         json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.text()
     )

@@ -21,7 +21,8 @@ from rdflib.term import Node
 
 from graph.errors import BadIRIError
 from graph.labels import ALTERNATE_LABELS, PREFERRED_LABELS, choose, prefixed, short_name
-from graph.namespaces import BASE, PREFIXES, PROVENANCE_GRAPH, SDMX_DIM, ZG
+from graph.namespaces import BASE, PREFIXES, PROVENANCE_GRAPH
+from graph.query.figures import figure_view, figures, sort_figures
 from graph.store import Backend
 
 # Characters that may not appear inside <…> in SPARQL; IRIs come from request paths.
@@ -170,55 +171,6 @@ SELECT ?s ?p ?o ?exact WHERE {{
     return out
 
 
-_FIGURE_QUERY = """
-SELECT ?obs ?indicator ?value ?verbatim ?unit ?comparator ?period ?kind ?rank WHERE {{
-  {{ ?obs <{ref_area}> {ref} }} UNION {{ ?obs <{subject_of}> {ref} }}
-  ?obs a <{obs_class}> .
-  OPTIONAL {{ ?obs zg:indicator ?indicator }}
-  OPTIONAL {{ ?obs sdmx-measure:obsValue ?value }}
-  OPTIONAL {{ ?obs zg:verbatim ?verbatim }}
-  OPTIONAL {{ ?obs sdmx-attribute:unitMeasure ?unit }}
-  OPTIONAL {{ ?obs zg:comparator ?comparator }}
-  OPTIONAL {{ ?obs sdmx-dimension:refPeriod ?period }}
-  OPTIONAL {{ ?obs zg:figureKind ?kind }}
-  OPTIONAL {{ ?obs zg:rankAmong ?rank }}
-}}
-"""
-_FIGURE_SOURCES = """
-SELECT ?obs ?exact WHERE {{
-  {{ ?obs <{ref_area}> {ref} }} UNION {{ ?obs <{subject_of}> {ref} }}
-  GRAPH <{prov}> {{ ?st rdf:subject ?obs ; prov:wasDerivedFrom ?q }}
-  ?q oa:exact ?exact .
-}}
-"""
-
-
-def _figures(backend: Backend, ref: str) -> tuple[list[dict[str, Node]], dict[Node, list[str]]]:
-    names = {"ref": ref, "ref_area": SDMX_DIM.refArea, "subject_of": ZG.subjectOf}
-    rows = _one_row_per_observation(
-        backend.select(_FIGURE_QUERY.format(obs_class=ZG.Observation, **names))
-    )
-    quotes: dict[Node, list[str]] = {}
-    for row in backend.select(_FIGURE_SOURCES.format(prov=PROVENANCE_GRAPH, **names)):
-        bucket = quotes.setdefault(row["obs"], [])
-        if str(row["exact"]) not in bucket:
-            bucket.append(str(row["exact"]))
-    return rows, quotes
-
-
-def _one_row_per_observation(rows: list[dict[str, Node]]) -> list[dict[str, Node]]:
-    """OPTIONALs multiply rows (a rank population in zh and in en); keep one row per figure,
-    with the rank population in each language as rank_zh / rank_en."""
-    merged: dict[Node, dict[str, Node]] = {}
-    for row in rows:
-        target = merged.setdefault(row["obs"], {k: v for k, v in row.items() if k != "rank"})
-        rank = row.get("rank")
-        if isinstance(rank, Literal):
-            lang = "en" if (rank.language or "").lower().startswith("en") else "zh"
-            target.setdefault(f"rank_{lang}", rank)
-    return list(merged.values())
-
-
 def _group(
     pairs: list[tuple[Node, Node]],
     fact: Any,
@@ -303,7 +255,7 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
     in_rows = backend.select(f"SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {MAX_INCOMING * 20}")
     if not out_rows and not in_rows:
         return None
-    figure_rows, figure_quotes = _figures(backend, ref)
+    figure_rows, figure_quotes = figures(backend, ref)
     sources = _sources(backend, ref)
     by_pred = _lists(backend, ref) if any(isinstance(r["o"], BNode) for r in out_rows) else {}
     lists: dict[Node, list[Node]] = {}
@@ -357,7 +309,10 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
         ),
         "outgoing": _group(outgoing, lambda p, v: (node, p, v), sources, labels, None, lists),
         "incoming": _group(incoming, lambda p, v: (v, p, node), sources, labels, MAX_INCOMING),
-        "figures": [_figure(row, figure_quotes, labels) for row in _sort_figures(figure_rows)],
+        "figures": [
+            figure_view(row, figure_quotes, lambda n: node_view(n, labels))
+            for row in sort_figures(figure_rows)
+        ],
         "quotes": quotes_here,
     }
 
@@ -370,44 +325,3 @@ def _literal_list(lits: list[Literal]) -> list[dict[str, str]]:
 def _lang_rank(lang: str | None) -> int:
     lang = (lang or "").lower()
     return 0 if lang.startswith("zh") else 1 if lang.startswith("en") else 2
-
-
-def _sort_figures(rows: list[dict[str, Node]]) -> list[dict[str, Node]]:
-    return sorted(
-        rows, key=lambda r: (str(r.get("period", "")), str(r.get("indicator", "")), str(r["obs"]))
-    )
-
-
-def _figure(row: dict[str, Node], quotes: dict[Node, list[str]], labels: Labels) -> dict[str, Any]:
-    def view(name: str) -> dict[str, Any] | None:
-        value = row.get(name)
-        return node_view(value, labels) if value is not None else None
-
-    value = row.get("value")
-    return {
-        "observation": view("obs"),
-        "indicator": view("indicator"),
-        "value": str(value) if value is not None else "",
-        "value_display": _number(value),
-        "verbatim": str(row.get("verbatim", "")),
-        "unit": view("unit"),
-        "comparator": view("comparator"),
-        "period": view("period"),
-        "kind": view("kind"),
-        "rank_among_zh": str(row.get("rank_zh", row.get("rank_en", ""))),
-        "rank_among_en": str(row.get("rank_en", row.get("rank_zh", ""))),
-        "sources": sorted(quotes.get(row["obs"], [])),
-    }
-
-
-def _number(value: Node | None) -> str:
-    """1.0E10 → 10,000,000,000; 47.29 stays 47.29."""
-    if not isinstance(value, Literal):
-        return ""
-    try:
-        number = float(str(value))
-    except ValueError:
-        return str(value)
-    if number.is_integer() and abs(number) < 1e18:
-        return f"{int(number):,}"
-    return f"{number:,.10g}"

@@ -23,8 +23,6 @@ endpoints comes with it), so the remote backend adds no dependency.
 
 from __future__ import annotations
 
-import base64
-import http.client
 import json
 import time
 import urllib.error
@@ -40,6 +38,7 @@ from rdflib.term import Node
 
 from graph.errors import QueryError, QueryTimeout, RemoteError, StoreError
 from graph.store import QueryRequest, QueryResponse, ResultKind
+from graph.store.http import HttpClient, Reply
 from graph.store.safety import check_query, mentions_remote, query_form, remote_targets
 
 DIALECTS = ("oxigraph", "virtuoso", "fuseki", "generic")
@@ -96,90 +95,6 @@ class RemoteSettings:
         )
 
 
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-
-class _Http:
-    """POST/PUT/DELETE with a deadline; engine faults become typed errors."""
-
-    def __init__(self, settings: RemoteSettings) -> None:
-        # No proxies: the engine is the deployment's own, and a proxy would see every query.
-        handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
-        self._plain = urllib.request.build_opener(*handlers)
-        self._digest: urllib.request.HTTPDigestAuthHandler | None = None
-        self._basic: urllib.request.HTTPBasicAuthHandler | None = None
-        if settings.user is not None:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for url in (settings.query_url, settings.update_url, settings.gsp_url):
-                if url:
-                    passwords.add_password(None, url, settings.user, settings.password or "")
-            self._digest = urllib.request.HTTPDigestAuthHandler(passwords)
-            self._basic = urllib.request.HTTPBasicAuthHandler(passwords)
-            handlers += [self._digest, self._basic]
-        self._opener = urllib.request.build_opener(*handlers)
-
-    def _preauthorize(self, req: urllib.request.Request, timeout: float) -> None:
-        """Answer the auth challenge before sending a body.
-
-        urllib authenticates only after a 401, by sending the request again; Virtuoso closes
-        the connection on the first attempt before reading a large body, which fails with a
-        broken pipe. So ask for the challenge with an empty HEAD first.
-        """
-        if self._digest is None:
-            return
-        try:
-            self._plain.open(urllib.request.Request(req.full_url, method="HEAD"), timeout=timeout)
-            return
-        except urllib.error.HTTPError as exc:
-            challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
-        except (urllib.error.URLError, OSError):
-            return  # the real request reports the failure
-        scheme, _, rest = challenge.partition(" ")
-        if scheme.lower() == "digest":
-            chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
-            auth = self._digest.get_authorization(req, chal)
-            if auth:
-                req.add_unredirected_header("Authorization", f"Digest {auth}")
-        elif scheme.lower() == "basic" and self._basic is not None:
-            user, password = self._basic.passwd.find_user_password(None, req.full_url)  # type: ignore[arg-type]
-            if user is not None:
-                token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
-                req.add_unredirected_header("Authorization", f"Basic {token}")
-
-    def send(
-        self,
-        method: str,
-        url: str,
-        body: bytes | None,
-        headers: Mapping[str, str],
-        timeout: float,
-        authenticate: bool = False,
-    ) -> _Reply:
-        req = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
-        if authenticate:
-            self._preauthorize(req, timeout)
-        try:
-            with self._opener.open(req, timeout=timeout) as resp:
-                return _Reply(resp.status, dict(resp.headers.items()), resp.read())
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")
-            return _Reply(exc.code, dict(exc.headers.items()), detail.encode("utf-8"))
-        except TimeoutError:
-            raise QueryTimeout(f"the remote engine did not answer within {timeout:.0f} s") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise QueryTimeout(
-                    f"the remote engine did not answer within {timeout:.0f} s"
-                ) from None
-            raise RemoteError(f"remote engine at {url} unreachable: {exc.reason}") from None
-        except (ConnectionError, http.client.HTTPException) as exc:
-            raise RemoteError(f"remote engine at {url} failed: {exc}") from None
-
-
 def _form(text: str) -> str:
     """The query form by the one detector (graph.store.safety); not a query is a QueryError."""
     form = query_form(text)
@@ -199,7 +114,11 @@ class RemoteBackend:
 
     def __init__(self, settings: RemoteSettings) -> None:
         self.settings = settings
-        self._http = _Http(settings)
+        self._http = HttpClient(
+            (settings.query_url, settings.update_url, settings.gsp_url),
+            settings.user,
+            settings.password,
+        )
         self._graphs: tuple[float, list[str]] | None = None
 
     @classmethod
@@ -244,7 +163,7 @@ class RemoteBackend:
         if sources:
             check_query(text, self.settings.allow, self.named_graphs())
 
-    def _query(self, request: QueryRequest, accept: str, timeout: float) -> _Reply:
+    def _query(self, request: QueryRequest, accept: str, timeout: float) -> Reply:
         params: list[tuple[str, str]] = [("query", request.text)]
         params += self._dataset_params(request)
         dialect = self.settings.dialect
@@ -282,7 +201,7 @@ class RemoteBackend:
             ]
         return []
 
-    def _raise_for(self, reply: _Reply, timeout: float) -> None:
+    def _raise_for(self, reply: Reply, timeout: float) -> None:
         if reply.headers.get("X-SQL-State") == "S1TAT" or (
             _OXIGRAPH_CANCELLED in reply.body[-200:]
         ):
