@@ -89,7 +89,7 @@ TERM_LABELS: dict[str, tuple[str, str]] = {
     str(SCHEMA.articleSection): ("栏目", "article section"),
     str(SCHEMA.author): ("作者", "author"),
     str(SCHEMA.containedInPlace): ("位于", "contained in place"),
-    str(SCHEMA.containsPlace): ("包含", "contains place"),
+    str(SCHEMA.containsPlace): ("包含", "contains"),
     str(SCHEMA.contractor): ("承办方", "contractor"),
     str(SCHEMA.contributor): ("参与者", "contributor"),
     str(SCHEMA.description): ("描述", "description"),
