@@ -11,14 +11,13 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from service import config, errors
-from service import state as backend
+from service import config, errors, state
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.from_mapping(config.defaults())
-    app.config.from_prefixed_env()
+    app.config.from_mapping(config.from_environ())
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config.update(config.check_settings(app.config))
@@ -27,7 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     errors.init_app(app)
-    backend.init_app(app)
+    state.init_app(app)
 
     @app.get("/healthz")
     def healthz() -> Response:
