@@ -6,6 +6,9 @@ home page's summary, the search index, the graph prepared for analyses and explo
 a `Cache` declared by the module that computes it and stored here, per app, so that one
 `forget(app)` drops them all. Every path that changes the data calls it (today: an accepted
 SPARQL Update); a cache kept elsewhere would go stale after an update, as four did before.
+The backends' own list of named graphs is not kept here: each backend resets it in its own
+update(), the only way data changes through it (the remote one also expires it after a while,
+for writes made to the engine directly).
 
 Each cache holds one value per app (a fixed set of keys, none per query), so the memory it
 takes is bounded by the size of the dataset, not by what clients send. A value computed while
