@@ -66,8 +66,11 @@ def read_update() -> str:
 def update() -> Response:
     _authorise()
     text = read_update()
-    get_backend().update(text)
-    state.forget(current_app)
+    try:
+        get_backend().update(text)
+    finally:
+        # Also after a failure: a remote engine may have applied part of it before erring.
+        state.forget(current_app)
     return Response(status=204)
 
 
