@@ -16,8 +16,10 @@ from service import config, errors, state
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    # The settings table's defaults, then ZONEGRAPH_* variables, then the caller's mapping
+    # (the CLI's options, a test's config); all checked against the table together.
     app.config.from_mapping(config.defaults())
-    app.config.from_prefixed_env()
+    app.config.from_mapping(config.from_environ())
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config.update(config.check_settings(app.config))

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Blueprint, Flask, Response
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import VOID
 
@@ -24,6 +24,7 @@ from graph.query.describe import (
     local_path,
     node_view,
 )
+from service import state
 from service.dumps import get_dumps
 from service.render import (
     HTML,
@@ -40,21 +41,21 @@ from service.void import void_description
 
 bp = Blueprint("linked_data", __name__)
 
-SEARCH_EXTENSION = "zonegraph.search"
 #: Top-level folders of the data namespace served by the entity view.
 NAMESPACE_ROOTS = ("id", "concept")
 
 
+def _index() -> SearchIndex:
+    backend = get_backend()
+    return SearchIndex.from_rows(backend.select(LABEL_ROWS_QUERY), backend.select(TYPE_ROWS_QUERY))
+
+
+_SEARCH = state.Cache("search index", _index)
+
+
 def get_search_index() -> SearchIndex:
-    """Built at the first search (a few thousand names) and kept: the store is read-only."""
-    index: SearchIndex | None = current_app.extensions.get(SEARCH_EXTENSION)
-    if index is None:
-        backend = get_backend()
-        index = SearchIndex.from_rows(
-            backend.select(LABEL_ROWS_QUERY), backend.select(TYPE_ROWS_QUERY)
-        )
-        current_app.extensions[SEARCH_EXTENSION] = index
-    return index
+    """Built at the first search (a few thousand names) and kept until an update."""
+    return _SEARCH.get()
 
 
 def rdf_response(graph: Graph, rep: Representation, links: dict[str, str]) -> Response:

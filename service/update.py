@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from service import void
+from service import state
 from service.sparql import FORM, UPDATE_TYPE, _one, body_text
 from service.state import get_backend
 
@@ -66,8 +66,11 @@ def read_update() -> str:
 def update() -> Response:
     _authorise()
     text = read_update()
-    get_backend().update(text)
-    void.forget_counts()
+    try:
+        get_backend().update(text)
+    finally:
+        # Also after a failure: a remote engine may have applied part of it before erring.
+        state.forget(current_app)
     return Response(status=204)
 
 

@@ -1,14 +1,13 @@
 """What the endpoint and the dataset are: a SPARQL 1.1 Service Description and VoID.
 
-Both are small graphs built with rdflib from counts the backend answers (cached per app until
-an update changes the data) and rendered as Turtle, JSON-LD, N-Triples or RDF/XML by Accept.
+Both are small graphs built with rdflib from counts the backend answers (cached in service.state
+until an update changes the data) and rendered as Turtle, JSON-LD, N-Triples or RDF/XML by Accept.
 The Service Description answers GET /sparql without a query (SPARQL 1.1 Service Description,
 section 2); VoID is served at /.well-known/void (VoID, section 7).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -18,13 +17,12 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
 from graph.namespaces import BASE, ID, ONTOLOGY_IRI
 from graph.query.stats import ENTITIES_MEANING, count_entities
-from service import negotiation
+from service import negotiation, state
 from service.state import backend_select, get_backend
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS = Namespace("http://www.w3.org/ns/formats/")
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
-STATS = "zonegraph.describe"
 RDFLIB_FORMATS = {
     negotiation.TURTLE: "turtle",
     negotiation.JSONLD: "json-ld",
@@ -62,37 +60,29 @@ class Counts:
         return sum(self.graphs.values())
 
 
-@dataclass
-class _Cache:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    counts: Counts | None = None
-
-
 def _number(row: Mapping[str, object], name: str = "n") -> int:
     value = row.get(name)
     return int(str(value)) if value is not None else 0
 
 
+def _compute_counts() -> Counts:
+    backend = get_backend()
+    c = Counts()
+    for row in backend.select(_GRAPH_COUNTS):
+        c.graphs[str(row["g"])] = _number(row)
+    for row in backend.select(_CLASS_COUNTS):
+        c.classes[str(row["c"])] = _number(row)
+    c.entities = count_entities(backend_select(backend))
+    c.properties = sum(_number(r) for r in backend.select(_PROPERTIES))
+    return c
+
+
+_COUNTS = state.Cache("void counts", _compute_counts)
+
+
 def counts() -> Counts:
-    """Triples per graph, entities per class: asked of the backend once, then cached."""
-    cache: _Cache = current_app.extensions[STATS]
-    with cache.lock:
-        if cache.counts is None:
-            backend = get_backend()
-            c = Counts()
-            for row in backend.select(_GRAPH_COUNTS):
-                c.graphs[str(row["g"])] = _number(row)
-            for row in backend.select(_CLASS_COUNTS):
-                c.classes[str(row["c"])] = _number(row)
-            c.entities = count_entities(backend_select(backend))
-            c.properties = sum(_number(r) for r in backend.select(_PROPERTIES))
-            cache.counts = c
-        return cache.counts
-
-
-def forget_counts() -> None:
-    """Drop the cached counts (after an update)."""
-    current_app.extensions[STATS].counts = None
+    """Triples per graph, entities per class: asked of the backend once, until state.forget."""
+    return _COUNTS.get()
 
 
 def base_url() -> str:
@@ -206,5 +196,4 @@ def void() -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[STATS] = _Cache()
     app.register_blueprint(bp)

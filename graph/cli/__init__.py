@@ -15,19 +15,12 @@ from typing import Any
 import click
 import pyoxigraph as ox
 
-from graph.cli.common import InputError, reports_errors
+from graph.cli.common import InputError, reports_errors, setting_option
 from service.config import DEFAULT_DATA_DIR
 
 
 @click.group()
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="ZONEGRAPH_DATA_DIR",
-    default=DEFAULT_DATA_DIR,
-    show_default=True,
-    help="Where `build` publishes the store and other commands read it.",
-)
+@setting_option("ZONEGRAPH_DATA_DIR", default=DEFAULT_DATA_DIR)
 @click.version_option(package_name="zonegraph")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path) -> None:
@@ -51,27 +44,23 @@ def open_store(ctx: click.Context, quiet: bool = True) -> ox.Store:
 
 
 def remote_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Where `build --store remote` loads the graph; the same ZONEGRAPH_* names as the service."""
+    """Where `build --store remote` loads the graph: the service's settings rows and names."""
+    from service.config import SETTINGS
+
+    publishable = tuple(c for c in SETTINGS["ZONEGRAPH_STORE"].choices if c != "memory")
     options = [
-        click.option(
-            "--store",
-            type=click.Choice(["embedded", "remote"]),
-            envvar="ZONEGRAPH_STORE",
+        setting_option(
+            "ZONEGRAPH_STORE",
+            type=click.Choice(publishable),
             default="embedded",
             show_default=True,
             help="Publish to the data directory, or load into a remote SPARQL engine.",
         ),
-        click.option("--remote-query-url", envvar="ZONEGRAPH_REMOTE_QUERY_URL"),
-        click.option("--remote-gsp-url", envvar="ZONEGRAPH_REMOTE_GSP_URL"),
-        click.option(
-            "--remote-dialect",
-            type=click.Choice(["oxigraph", "virtuoso", "fuseki", "generic"]),
-            envvar="ZONEGRAPH_REMOTE_DIALECT",
-            default="generic",
-            show_default=True,
-        ),
-        click.option("--remote-user", envvar="ZONEGRAPH_REMOTE_USER"),
-        click.option("--remote-password", envvar="ZONEGRAPH_REMOTE_PASSWORD"),
+        setting_option("ZONEGRAPH_REMOTE_QUERY_URL"),
+        setting_option("ZONEGRAPH_REMOTE_GSP_URL"),
+        setting_option("ZONEGRAPH_REMOTE_DIALECT"),
+        setting_option("ZONEGRAPH_REMOTE_USER"),
+        setting_option("ZONEGRAPH_REMOTE_PASSWORD"),
     ]
     for option in reversed(options):
         func = option(func)
@@ -129,13 +118,14 @@ def build_cmd(
 
 def _remote_settings(options: dict[str, Any]) -> Any:
     from graph.store.remote import RemoteSettings
+    from service.config import SETTINGS
 
     if not options["remote_query_url"] or not options["remote_gsp_url"]:
         raise InputError("--store remote needs --remote-query-url and --remote-gsp-url")
     return RemoteSettings(
         query_url=options["remote_query_url"],
         gsp_url=options["remote_gsp_url"],
-        dialect=options["remote_dialect"],
+        dialect=options["remote_dialect"] or SETTINGS["ZONEGRAPH_REMOTE_DIALECT"].default,
         user=options["remote_user"],
         password=options["remote_password"],
     )
