@@ -190,7 +190,7 @@ def _export(fmt: str) -> Response:
     name = f"zonegraph-{view if grouping is None else 'grouping'}.{fmt}"
     return Response(
         body,
-        mimetype=network_export.MEDIA_TYPES[fmt].split(";")[0],
+        mimetype=network_export.MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

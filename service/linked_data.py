@@ -29,7 +29,7 @@ from service.dumps import get_dumps
 from service.render import (
     HTML,
     JSON,
-    OFFERS,
+    MEDIA_TYPES,
     RDF_FORMATS,
     Representation,
     negotiate,
@@ -77,11 +77,8 @@ def rdf_response(graph: Graph, rep: Representation, links: dict[str, str]) -> Re
 def _link_headers(resp: Response, links: dict[str, str]) -> None:
     resp.vary.add("Accept")
     resp.headers["Link"] = ", ".join(
-        f'<{href}>; rel="alternate"; type="{BY_MEDIA[ext]}"' for ext, href in links.items()
+        f'<{href}>; rel="alternate"; type="{MEDIA_TYPES[ext]}"' for ext, href in links.items()
     )
-
-
-BY_MEDIA = {r.extension: r.media_type for r in OFFERS}
 
 
 def format_links(path: str) -> dict[str, str]:

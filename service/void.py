@@ -15,31 +15,22 @@ from flask import Blueprint, Flask, Response, abort, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
+from graph import formats
 from graph.namespaces import BASE, ID, ONTOLOGY_IRI
 from graph.query.stats import ENTITIES_MEANING, count_entities
 from service import negotiation, state
+from service.dumps import dump_filename
 from service.state import backend_select, get_backend
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(formats.W3C_FORMATS)
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
-RDFLIB_FORMATS = {
-    negotiation.TURTLE: "turtle",
-    negotiation.JSONLD: "json-ld",
-    negotiation.NTRIPLES: "nt",
-    negotiation.RDFXML: "xml",
-}
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-)
-DUMPS = ("ttl", "nt", "nq", "trig", "jsonld", "rdf")
+#: What /sparql answers with, each by its IRI in the W3C formats registry.
+RESULT_FORMATS = tuple(f for f in formats.of_kind("solutions", "graph") if f.iri)
+#: The dumps VoID lists: one per RDF format of the table.
+DUMPS = formats.of_kind("graph")
+#: What these small rdflib graphs are offered in.
+RDFLIB_FORMATS = formats.rdflib_graph_formats()
 
 _GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _CLASS_COUNTS = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
@@ -103,8 +94,8 @@ def service_description() -> Graph:
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     if current_app.config.get("ZONEGRAPH_UPDATE_TOKEN"):
         g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
-    for name in RESULT_FORMATS:
-        g.add((service, SD.resultFormat, FORMATS[name]))
+    for fmt in RESULT_FORMATS:
+        g.add((service, SD.resultFormat, URIRef(str(fmt.iri))))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     if current_app.config.get("ZONEGRAPH_ALLOW_REMOTE"):
         g.add((service, SD.feature, SD.BasicFederatedQuery))
@@ -141,8 +132,8 @@ def void_description() -> Graph:
     g.add((dataset, DCTERMS.title, Literal("ZoneGraph: China's development zones", lang="en")))
     g.add((dataset, FOAF.homepage, URIRef(base)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
-    for ext in DUMPS:
-        g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/zonegraph.{ext}")))
+    for fmt in DUMPS:
+        g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{dump_filename(fmt)}")))
     g.add((dataset, VOID.uriSpace, Literal(str(ID))))
     g.add((dataset, VOID.vocabulary, ONTOLOGY_IRI))
     g.add((dataset, VOID.triples, _count(c.triples)))
@@ -175,17 +166,13 @@ def _graph() -> Graph:
 
 def rdf_response(g: Graph) -> Response:
     """The graph in the format the client accepts (Turtle by default); 406 if none."""
-    wanted = request.args.get("format") or request.args.get("output")
-    media_type = negotiation.pick(request.headers.get("Accept"), wanted, "graph")
-    if media_type is None:
-        abort(
-            406,
-            "no acceptable format: offered text/turtle, application/ld+json, "
-            "application/n-triples, application/rdf+xml",
-        )
-    fmt = RDFLIB_FORMATS[media_type]
-    body = g.serialize(format=fmt, encoding="utf-8")
-    resp = Response(body, mimetype=media_type)
+    names = negotiation.format_names(request.args)
+    fmt = negotiation.pick(request.headers.get("Accept"), names, "graph", RDFLIB_FORMATS)
+    if fmt is None or fmt.rdflib is None:
+        offered = negotiation.offered_types("graph", RDFLIB_FORMATS)
+        abort(406, f"no acceptable format: offered {offered}")
+    body = g.serialize(format=fmt.rdflib, encoding="utf-8")
+    resp = Response(body, mimetype=fmt.media_type)
     resp.vary.add("Accept")
     return resp
 

@@ -15,7 +15,8 @@ from typing import Any
 import click
 import pyoxigraph as ox
 
-from graph.cli.common import InputError, reports_errors, setting_option
+from graph import formats
+from graph.cli.common import FormatName, InputError, reports_errors, setting_option
 from service.config import DEFAULT_DATA_DIR
 
 
@@ -162,7 +163,8 @@ def validate(ctx: click.Context, files: tuple[Path, ...], lint: bool, as_json: b
     ctx.exit(0 if report.conforms else 1)
 
 
-QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "nt", "rdfxml"]
+#: Every solution and graph format of graph.formats, with its aliases, and a terminal table.
+QUERY_FORMATS = FormatName("solutions", "boolean", "graph", extra=("table",))
 
 
 @cli.command()
@@ -171,7 +173,13 @@ QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "nt", "rdfxml"]
     "-f", "--file", "file", type=click.Path(path_type=Path), help="Read the query from FILE."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=QUERY_FORMATS,
+    default="table",
+    show_default=True,
+    help="json, xml, csv, tsv for SELECT/ASK; turtle, nt, jsonld, rdfxml, nquads, trig for "
+    "CONSTRUCT/DESCRIBE (json and xml then mean JSON-LD and RDF/XML), as on /sparql.",
 )
 @click.pass_context
 @reports_errors
@@ -189,23 +197,23 @@ def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> 
     results = q.execute(open_store(ctx), text)
     if fmt == "table":
         click.echo(q.table(results))
-    else:
-        if fmt in ("turtle", "nt", "rdfxml") and not isinstance(results, ox.QueryTriples):
-            raise InputError(f"--format {fmt} needs a CONSTRUCT or DESCRIBE query")
-        if fmt not in ("turtle", "nt", "rdfxml") and isinstance(results, ox.QueryTriples):
-            raise InputError(
-                f"--format {fmt} needs a SELECT or ASK query; use turtle, nt or rdfxml"
-            )
-        sys.stdout.buffer.write(q.serialize(results, fmt))
-        sys.stdout.buffer.flush()
+        return
+    kind = formats.kind_of(results)
+    spec = formats.find(fmt, kind)
+    if spec is None:
+        form = "SELECT or ASK" if kind == "graph" else "CONSTRUCT or DESCRIBE"
+        choices = ", ".join(f.name for f in formats.of_kind(kind))
+        raise InputError(f"--format {fmt} needs a {form} query; for this one use {choices}")
+    sys.stdout.buffer.write(q.serialize(results, spec))
+    sys.stdout.buffer.flush()
 
 
-EXPORT_FORMATS = ["turtle", "nt", "nquads", "trig", "jsonld", "rdfxml"]
-NETWORK_FORMATS = ["graphml", "gexf", "nodes-csv", "edges-csv"]
+#: Every RDF format (a dump) and every network format (for Gephi …) of graph.formats.
+EXPORT_FORMATS = FormatName("graph", "network")
 
 
 @cli.command()
-@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS + NETWORK_FORMATS))
+@click.option("--format", "fmt", required=True, type=EXPORT_FORMATS)
 @click.option(
     "-o",
     "--output",
@@ -228,12 +236,13 @@ def export(ctx: click.Context, fmt: str, output: Path | None, graph_name: str) -
     from graph.query.export import dump, write_atomic
 
     store = open_store(ctx)
-    if fmt in NETWORK_FORMATS:
+    spec = formats.require(fmt, "graph", "network")
+    if spec.fits("network"):
         from graph.analysis.network_export import export_network
 
-        data = export_network(store, fmt)
+        data = export_network(store, spec.name)
     else:
-        data = dump(store, fmt, None if graph_name == "all" else str(GRAPH[graph_name]))
+        data = dump(store, spec, None if graph_name == "all" else str(GRAPH[graph_name]))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

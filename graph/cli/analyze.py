@@ -19,7 +19,7 @@ from rdflib import Graph
 
 from graph import analysis as an
 from graph.analysis.views import Prepared, prepare
-from graph.cli.common import reports_errors
+from graph.cli.common import FormatName, reports_errors
 from graph.query import display_width
 
 LANGS = click.Choice(["zh", "en"])
@@ -338,8 +338,7 @@ def similar_cmd(
 
 
 @analyze.command("export")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "nodes.csv", "edges.csv"]),
-              required=True)  # fmt: skip
+@click.option("--format", "fmt", type=FormatName("network"), required=True)
 @click.option("--view", type=click.Choice(["entity", "containment", "industry", "policy"]),
               default="entity", show_default=True)  # fmt: skip
 @click.option("--grouping", help="Export one grouping's subgraph instead of a whole view.")
