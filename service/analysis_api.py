@@ -142,10 +142,13 @@ def path() -> Response:
     source, target = _required("from"), _required("to")
     lang = _choice("lang", "zh", ("zh", "en"))
     report = an.paths(
-        get_prepared(), source, target, max_length=_int("max", 4, 1, 8),
+        get_prepared(),
+        source,
+        target,
+        max_length=_int("max", 4, 1, 8),
         limit=_int("limit", 20, 1, 200),
         through_concepts=_choice("concepts", "true", ("true", "false")) == "true",
-    )  # fmt: skip
+    )
     return _ok(
         path=report.to_dict(),
         connected=report.connected,

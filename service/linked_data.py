@@ -192,11 +192,20 @@ def ontology_view() -> dict[str, Any]:
     for row in rows:
         iri = str(row["term"])
         kind = str(row["kind"]).rsplit("#", 1)[-1]
-        item = terms.setdefault(iri, {
-            "iri": iri, "name": iri.rsplit("#", 1)[-1], "kind": kind,
-            "href": "/ontology/" + iri.rsplit("#", 1)[-1],
-            "label_zh": "", "label_en": "", "definition": "", "domain": [], "range": [],
-        })  # fmt: skip
+        item = terms.setdefault(
+            iri,
+            {
+                "iri": iri,
+                "name": iri.rsplit("#", 1)[-1],
+                "kind": kind,
+                "href": "/ontology/" + iri.rsplit("#", 1)[-1],
+                "label_zh": "",
+                "label_en": "",
+                "definition": "",
+                "domain": [],
+                "range": [],
+            },
+        )
         item["label_zh"] = item["label_zh"] or str(row.get("zh", ""))
         item["label_en"] = item["label_en"] or str(row.get("en", ""))
         item["definition"] = item["definition"] or str(row.get("def", ""))

@@ -132,8 +132,12 @@ def test_ego_graph(prepared: views.Prepared) -> None:
     dist = dict(sub.nodes(data="distance"))
     assert dist[LAB] == 0 and dist[SC] == 1
     assert {n for n, d in dist.items() if d == 2} == {
-        GZ, SCYD, CONCEPT + "display", CONCEPT + "bio", ID + "measure/m1"
-    }  # fmt: skip
+        GZ,
+        SCYD,
+        CONCEPT + "display",
+        CONCEPT + "bio",
+        ID + "measure/m1",
+    }
 
 
 def test_rdf_graph_from_an_oxigraph_store(mini: Graph) -> None:

@@ -61,7 +61,9 @@ def link(p: Prepared, a: str, b: str, key: str) -> Link:
 
 def industries_of(p: Prepared, member: str, hosted: set[str]) -> list[Ref]:
     found = {
-        b for a in ({member} | hosted) for _, b, k in p.entity.out_edges(a, keys=True)
+        b
+        for a in ({member} | hosted)
+        for _, b, k in p.entity.out_edges(a, keys=True)
         if k == "zg:industry"
-    }  # fmt: skip
+    }
     return sorted_refs(p, found)
