@@ -52,8 +52,8 @@ def asked(client: FlaskClient, query: str = PROBE) -> bool:
 # --- updates ----------------------------------------------------------------------------------
 
 
-def test_read_only_without_a_token(sparql_data_dir: Path) -> None:
-    with make_app(sparql_data_dir, query_workers=1) as app:
+def test_read_only_without_a_token(data_dir: Path) -> None:
+    with make_app(data_dir, query_workers=1) as app:
         client = app.test_client()
         for headers in ({}, {"Authorization": f"Bearer {TOKEN}"}):
             resp = client.post("/update", data={"update": INSERT}, headers=headers)
@@ -66,8 +66,8 @@ def test_read_only_without_a_token(sparql_data_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def writable(sparql_data_dir: Path) -> Iterator[Flask]:
-    with make_app(sparql_data_dir, update_token=TOKEN, query_timeout=2) as app:
+def writable(data_dir: Path) -> Iterator[Flask]:
+    with make_app(data_dir, update_token=TOKEN, query_timeout=2) as app:
         yield app
 
 
@@ -155,10 +155,10 @@ def remote_queries(port: int) -> list[str]:
 
 
 def test_service_and_from_are_refused_without_connecting(
-    sparql_data_dir: Path, listener: socket.socket
+    data_dir: Path, listener: socket.socket
 ) -> None:
     port = listener.getsockname()[1]
-    with make_app(sparql_data_dir, query_workers=1) as app:
+    with make_app(data_dir, query_workers=1) as app:
         client = app.test_client()
         for query in remote_queries(port):
             resp = client.post("/sparql", data={"query": query})
@@ -177,9 +177,7 @@ def test_service_and_from_are_refused_without_connecting(
     assert nothing_connected(listener)
 
 
-def test_the_listener_does_see_an_allowed_service(
-    sparql_data_dir: Path, listener: socket.socket
-) -> None:
+def test_the_listener_does_see_an_allowed_service(data_dir: Path, listener: socket.socket) -> None:
     """The control: allow-list the port and Oxigraph really connects (so the checks above bite)."""
     port = listener.getsockname()[1]
     seen: list[Any] = []
@@ -193,7 +191,7 @@ def test_the_listener_does_see_an_allowed_service(
     thread = threading.Thread(target=answer_once)
     thread.start()
     allow = [f"http://127.0.0.1:{port}/"]
-    with make_app(sparql_data_dir, query_workers=1, allow_remote=allow, query_timeout=20) as app:
+    with make_app(data_dir, query_workers=1, allow_remote=allow, query_timeout=20) as app:
         resp = app.test_client().get(
             "/sparql",
             query_string={
@@ -208,8 +206,8 @@ def test_the_listener_does_see_an_allowed_service(
 # --- the time limit ---------------------------------------------------------------------------
 
 
-def test_runaway_query_is_stopped_while_others_are_answered(sparql_data_dir: Path) -> None:
-    with make_app(sparql_data_dir, query_timeout=3, query_workers=2) as app:
+def test_runaway_query_is_stopped_while_others_are_answered(data_dir: Path) -> None:
+    with make_app(data_dir, query_timeout=3, query_workers=2) as app:
         backend = backend_of(app)
         pids = set(backend.worker_pids())
         client = app.test_client()
