@@ -1,8 +1,12 @@
 """The body of a query worker process: open the store, then answer requests from a pipe.
 
-It runs in a child process started by graph.executor so that a runaway query can be stopped
-by killing the process (pyoxigraph offers no cancellation). It imports only pyoxigraph: the
-parent does the safety check and hands over everything else (prefixes, dataset, formats).
+It runs in a child process started by graph.store.embedded so that a runaway query can be
+stopped by killing the process (pyoxigraph offers no cancellation). It imports only pyoxigraph
+and the sandbox: the parent does the safety check and hands over everything else (prefixes,
+dataset, formats). Before reading anything it confines itself (graph.store.sandbox): no
+network at all, or only what the parent's supervisor allows; if it cannot, it serves nothing.
+It answers from a thread with a large stack, because Oxigraph's parser and evaluator recurse
+once per nesting level and the 8 MB main stack overflows (a segfault) at a few thousand.
 
 Rows never become Python objects on the HTTP path. To cap a result cheaply the solutions are
 written as TSV (one solution per line, terms escaped as in N-Triples) into a writer that stops
@@ -21,6 +25,8 @@ from typing import Any
 
 import pyoxigraph as ox
 
+from graph.store import sandbox
+
 SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
     "application/sparql-results+json": ox.QueryResultsFormat.JSON,
     "application/sparql-results+xml": ox.QueryResultsFormat.XML,
@@ -34,6 +40,9 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 TRUNCATED_LINK = "urn:zonegraph:truncated"
+#: Stack of the answering thread: address space reserved, memory used only as deep as a query
+#: goes (10,000 levels of any construct need under 150 MB; the query text limits come first).
+STACK_BYTES = 512 * 1024 * 1024
 
 
 def _out(data: bytes | None) -> bytes:
@@ -256,8 +265,22 @@ def _watch_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def main(conn: Connection) -> None:
+def _confine(conn: Connection, network: str) -> bool:
+    """Install the network wall and tell the parent; False (and why) when it cannot be built."""
+    try:
+        listener = sandbox.confine(supervised=network == "supervised", link_fd=conn.fileno())
+    except Exception as exc:  # fail closed: never serve unconfined
+        sandbox.report(conn.fileno(), None, ok=False)
+        conn.send(("error", "sandbox", f"the network sandbox cannot be installed: {exc}"))
+        return False
+    sandbox.report(conn.fileno(), listener)
+    return True
+
+
+def main(conn: Connection, network: str = "offline") -> None:
     """Serve requests until the pipe closes; every answer is ("ok", value) or ("error", …)."""
+    if not _confine(conn, network):
+        return
     _watch_parent()
     try:
         holder = _open(conn.recv())
@@ -281,4 +304,11 @@ def main(conn: Connection) -> None:
 
 
 if __name__ == "__main__":
-    main(Connection(int(sys.argv[1])))
+    threading.stack_size(STACK_BYTES)
+    serve = threading.Thread(
+        target=main,
+        args=(Connection(int(sys.argv[1])), sys.argv[2] if len(sys.argv) > 2 else "offline"),
+        name="serve",
+    )
+    serve.start()
+    serve.join()
