@@ -196,17 +196,24 @@ def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> 
             raise InputError(f"{file}: no such file")
         text = file.read_text(encoding="utf-8")
     assert text is not None
-    results = q.execute(open_store(ctx), text)
-    if fmt == "table":
-        click.echo(q.table(results))
-    else:
+
+    def render(results: q.Results) -> str | bytes:
+        """Runs where the query runs: in a thread that cannot reach the network."""
+        if fmt == "table":
+            return q.table(results)
         if fmt in ("turtle", "nt", "rdfxml") and not isinstance(results, ox.QueryTriples):
             raise InputError(f"--format {fmt} needs a CONSTRUCT or DESCRIBE query")
         if fmt not in ("turtle", "nt", "rdfxml") and isinstance(results, ox.QueryTriples):
             raise InputError(
                 f"--format {fmt} needs a SELECT or ASK query; use turtle, nt or rdfxml"
             )
-        sys.stdout.buffer.write(q.serialize(results, fmt))
+        return q.serialize(results, fmt)
+
+    output = q.execute(open_store(ctx), text, render)
+    if isinstance(output, str):
+        click.echo(output)
+    else:
+        sys.stdout.buffer.write(output)
         sys.stdout.buffer.flush()
 
 

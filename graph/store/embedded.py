@@ -43,8 +43,7 @@ from rdflib.term import Node
 
 from graph.errors import QueryError, QueryTimeout, StoreError
 from graph.namespaces import PREFIXES
-from graph.store import QueryRequest, QueryResponse
-from graph.store import sandbox
+from graph.store import QueryRequest, QueryResponse, sandbox
 from graph.store.release import current_release
 from graph.store.safety import check_query, syntax_error
 

@@ -37,13 +37,15 @@ import socket
 import struct
 import threading
 import urllib.parse
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 from fcntl import ioctl
 from pathlib import Path
+from typing import Any, TypeVar
 
 IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 Destination = tuple[IpAddress, int]
+T = TypeVar("T")
 
 
 class SandboxError(Exception):
@@ -88,7 +90,12 @@ _ABIS = {
     ),
 }
 # Numbered alike on every architecture (the unified table since Linux 5.1).
-_COMMON = {"io_uring_setup": 425, "io_uring_enter": 426, "io_uring_register": 427, "pidfd_getfd": 438}
+_COMMON = {
+    "io_uring_setup": 425,
+    "io_uring_enter": 426,
+    "io_uring_register": 427,
+    "pidfd_getfd": 438,
+}
 
 _RET_KILL_PROCESS = 0x80000000
 _RET_USER_NOTIF = 0x7FC00000
@@ -240,7 +247,9 @@ def confine(
         ctypes.byref(prog),
     )
     if result < 0:
-        raise SandboxError(f"seccomp filter refused by the kernel: {os.strerror(ctypes.get_errno())}")
+        raise SandboxError(
+            f"seccomp filter refused by the kernel: {os.strerror(ctypes.get_errno())}"
+        )
     if all_threads and not supervised and result != 0:
         raise SandboxError(f"seccomp filter not applied to thread {result}")
     _prove(supervised)
@@ -390,7 +399,9 @@ class Supervisor:
         try:
             while not self._stop.is_set():
                 events = poller.poll(250)
-                if any(mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events):
+                if any(
+                    mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events
+                ):
                     return
                 if events:
                     self._answer_one()
@@ -417,8 +428,9 @@ class Supervisor:
         except OSError:
             allowed = False
         self.seen.append((target, allowed))
-        response = struct.pack("=QqiI", ident, 0, 0 if allowed else -errno.EACCES,
-                               _FLAG_CONTINUE if allowed else 0)
+        response = struct.pack(
+            "=QqiI", ident, 0, 0 if allowed else -errno.EACCES, _FLAG_CONTINUE if allowed else 0
+        )
         try:
             ioctl(self.listener, _NOTIF_SEND, response)
         except OSError:
@@ -466,3 +478,43 @@ def _message_targets(
             yield parse_sockaddr(_read(mem, name, length))
         else:
             yield "unspec"
+
+
+# --- evaluating in this process -------------------------------------------------------------------
+
+#: Stack for threads that evaluate queries: Oxigraph's parser and evaluator recurse once per
+#: nesting level and overflow the usual 8 MB (a segfault) at a few thousand levels. Address
+#: space is reserved, memory is used only as deep as a query goes (10,000 levels of any
+#: construct stay under 150 MB; graph.store.safety refuses deeper queries first).
+STACK_BYTES = 512 * 1024 * 1024
+
+
+def call_offline(func: Callable[[], T]) -> T:
+    """Run `func` in a new thread that cannot reach the network and has a deep stack.
+
+    For evaluation inside a process that must keep its own network (`zonegraph query` run by
+    a test, a notebook): the filter is installed on that thread alone, and pyoxigraph
+    evaluates, fetches and serialises on the thread that iterates the results, so `func`
+    must consume them before it returns. Raises SandboxError if the wall cannot be built.
+    """
+    outcome: list[Any] = []
+
+    def run() -> None:
+        try:
+            confine(all_threads=False)
+            outcome.append((True, func()))
+        except BaseException as exc:  # handed to the caller's thread
+            outcome.append((False, exc))
+
+    previous = threading.stack_size(STACK_BYTES)
+    try:
+        thread = threading.Thread(target=run, name="zonegraph-offline")
+        thread.start()
+    finally:
+        threading.stack_size(previous)
+    thread.join()
+    ok, value = outcome[0]
+    if not ok:
+        raise value
+    result: T = value
+    return result

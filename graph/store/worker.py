@@ -40,9 +40,6 @@ GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
     "application/ld+json": ox.RdfFormat.JSON_LD,
 }
 TRUNCATED_LINK = "urn:zonegraph:truncated"
-#: Stack of the answering thread: address space reserved, memory used only as deep as a query
-#: goes (10,000 levels of any construct need under 150 MB; the query text limits come first).
-STACK_BYTES = 512 * 1024 * 1024
 
 
 def _out(data: bytes | None) -> bytes:
@@ -304,7 +301,7 @@ def main(conn: Connection, network: str = "offline") -> None:
 
 
 if __name__ == "__main__":
-    threading.stack_size(STACK_BYTES)
+    threading.stack_size(sandbox.STACK_BYTES)
     serve = threading.Thread(
         target=main,
         args=(Connection(int(sys.argv[1])), sys.argv[2] if len(sys.argv) > 2 else "offline"),
