@@ -508,7 +508,7 @@ def call_offline(func: Callable[[], T]) -> T:
 
     previous = threading.stack_size(STACK_BYTES)
     try:
-        thread = threading.Thread(target=run, name="zonegraph-offline")
+        thread = threading.Thread(target=run, name="zonegraph-offline", daemon=True)
         thread.start()
     finally:
         threading.stack_size(previous)
