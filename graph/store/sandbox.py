@@ -36,6 +36,7 @@ import select
 import socket
 import struct
 import threading
+import traceback
 import urllib.parse
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
@@ -495,7 +496,9 @@ def call_offline(func: Callable[[], T]) -> T:
     For evaluation inside a process that must keep its own network (`zonegraph query` run by
     a test, a notebook): the filter is installed on that thread alone, and pyoxigraph
     evaluates, fetches and serialises on the thread that iterates the results, so `func`
-    must consume them before it returns. Raises SandboxError if the wall cannot be built.
+    must consume them before it returns, and return plain values (pyoxigraph objects must not
+    leave the thread). Raises SandboxError if the wall cannot be built. The thread is a
+    daemon, so Ctrl-C ends the command without waiting for the query.
     """
     outcome: list[Any] = []
 
@@ -504,6 +507,12 @@ def call_offline(func: Callable[[], T]) -> T:
             confine(all_threads=False)
             outcome.append((True, func()))
         except BaseException as exc:  # handed to the caller's thread
+            # pyoxigraph results may only be dropped on the thread that made them: let the
+            # frames of the traceback release theirs here, not in the caller's thread.
+            chained: BaseException | None = exc
+            while chained is not None:
+                traceback.clear_frames(chained.__traceback__)
+                chained = chained.__context__
             outcome.append((False, exc))
 
     previous = threading.stack_size(STACK_BYTES)
