@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install system-deps serve build test lint typecheck bench docs clean
+.PHONY: install vendor system-deps serve build test lint typecheck bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,18 +16,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
-# Browser assets (YASGUI, cytoscape) from npm, pinned by package-lock.json, copied to vendor/
-# so that the explorer works offline; vendor/ is not committed but ships in the wheel.
+# Browser assets (YASGUI, cytoscape) are committed in service/static/vendor/ so that the
+# explorer works offline and from `pip install` without npm. `make vendor` refreshes them from
+# npm, pinned by package-lock.json, with MANIFEST.json (versions, hashes) and licences.
 ASSETS := service/static
-VENDOR := $(ASSETS)/vendor/.installed
-$(VENDOR): $(ASSETS)/package.json $(ASSETS)/package-lock.json
+vendor:
 	npm ci --prefix $(ASSETS) --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf $(ASSETS)/vendor && mkdir -p $(ASSETS)/vendor/yasgui $(ASSETS)/vendor/cytoscape
-	cp $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.css $(ASSETS)/vendor/yasgui/
-	cp $(ASSETS)/node_modules/cytoscape/dist/cytoscape.min.js $(ASSETS)/node_modules/cytoscape/LICENSE $(ASSETS)/vendor/cytoscape/
-	touch $@
+	$(PYTHON) tools/vendor_assets.py
+	$(PYTHON) tools/vendor_assets.py --check
 
-install: $(STAMP) $(VENDOR)
+install: $(STAMP)
 
 # Debian packages the tests need: Chromium for the browser tests, Virtuoso as a remote engine.
 system-deps:
@@ -43,7 +41,7 @@ build: install
 serve: build
 	$(BIN)/zonegraph serve --host $(HOST) --port $(PORT)
 
-LINTED := graph service tests examples bench
+LINTED := graph service tests examples bench tools
 
 test: install system-deps lint
 	$(BIN)/pytest -q
