@@ -175,3 +175,37 @@ def test_stopping_the_server_stops_its_workers(sparql_data_dir: Path) -> None:
     srv.stop()
     assert srv.proc.returncode == 0
     assert not any(pid_alive(p) for p in workers)
+
+
+def test_rdflib_update_store_named_graph_workflow(server: Server) -> None:
+    """rdflib's SPARQLUpdateStore creates and drops named graphs with CREATE/DROP GRAPH; asking
+    for a graph that exists, or dropping one that does not, is the client's mistake: 400 with
+    Oxigraph's message, and the SILENT forms succeed."""
+    from rdflib import Dataset, Literal, URIRef
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    store = SPARQLUpdateStore(
+        server.url + "/sparql",
+        server.url + "/update",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    ds = Dataset(store=store)
+    name = URIRef("urn:zg:rdflib-workflow")
+    g = ds.graph(name)  # CREATE GRAPH <new>
+    g.add((URIRef("urn:zg:w"), URIRef("urn:zg:p"), Literal("写入")))
+    assert (URIRef("urn:zg:w"), URIRef("urn:zg:p"), Literal("写入")) in g
+    with pytest.raises(urllib.error.HTTPError) as created:
+        ds.graph(name)  # CREATE GRAPH <existing>
+    assert created.value.code == 400
+    assert "already exists" in json.loads(created.value.read())["error"]
+    store.rollback()  # rdflib keeps a refused edit pending (and would resend it) until then
+    ds.remove_graph(name)  # DROP GRAPH <existing>
+    assert (URIRef("urn:zg:w"), None, None) not in ds
+    with pytest.raises(urllib.error.HTTPError) as dropped:
+        ds.remove_graph(name)  # DROP GRAPH <missing>
+    assert dropped.value.code == 400
+    assert "does not exist" in json.loads(dropped.value.read())["error"]
+    store.rollback()
+    for silent in (f"CREATE SILENT GRAPH <{name}>", f"CREATE SILENT GRAPH <{name}>",
+                   f"DROP SILENT GRAPH <{name}>", f"DROP SILENT GRAPH <{name}>"):  # fmt: skip
+        store.update(silent)

@@ -243,7 +243,8 @@ class EmbeddedBackend:
         if kind == "syntax":
             raise syntax_error(SyntaxError(message))
         if kind == "query":
-            raise QueryError(f"query failed: {message}")
+            what = "update" if msg["op"] == "update" else "query"
+            raise QueryError(f"{what} failed: {message}")
         raise StoreError(message)
 
     def worker_pids(self) -> list[int]:
