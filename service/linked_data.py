@@ -14,7 +14,7 @@ from flask import Blueprint, Flask, Response, current_app
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import VOID
 
-from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
+from graph.namespaces import BASE, ONTOLOGY_GRAPH
 from graph.query.describe import (
     describe,
     entity_view,
@@ -23,6 +23,7 @@ from graph.query.describe import (
     node_view,
     short_name,
 )
+from graph.query.export import serialize_description
 from graph.query.search import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY, SearchIndex
 from service.dumps import get_dumps
 from service.render import (
@@ -59,13 +60,7 @@ def get_search_index() -> SearchIndex:
 
 def rdf_response(graph: Graph, rep: Representation, links: dict[str, str]) -> Response:
     assert rep.rdflib_format is not None
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    kwargs: dict[str, Any] = {}
-    if rep.rdflib_format == "json-ld":
-        kwargs["context"] = {p: ns for p, ns in PREFIXES.items() if "-" not in p}
-        kwargs["auto_compact"] = True
-    data = graph.serialize(format=rep.rdflib_format, encoding="utf-8", **kwargs)
+    data = serialize_description(graph, rep.rdflib_format)
     # JSON-LD is UTF-8 by definition (a charset parameter is not registered for it).
     charset = "" if rep.rdflib_format == "json-ld" else "; charset=utf-8"
     resp = Response(data, content_type=rep.media_type + charset)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from graph.errors import ZoneGraphError
 from graph.namespaces import PREFIXES
@@ -73,6 +74,37 @@ def dump(store: ox.Store, fmt: str, graph: str | None = None) -> bytes:
     return as_bytes(
         union.dump(format=spec.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
     )
+
+
+#: rdflib format names (as pages and clients name them) that Oxigraph writes.
+_DESCRIPTION_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def serialize_description(graph: Graph, rdflib_format: str) -> bytes:
+    """A small graph (an entity's description) as `rdflib_format`, the same graph in every
+    format and on every call.
+
+    rdflib's Turtle and JSON-LD serialisers abbreviate RDF lists, and write a list that two
+    subjects point to (a grouping's member list, also the object of its reified statement)
+    once per reference, or not at all, depending on set order: the pages gained or lost
+    triples from one fetch to the next. Oxigraph writes every triple exactly once; sorting by
+    subject first keeps one JSON-LD node object per subject. Other formats go to rdflib.
+    """
+    target = _DESCRIPTION_FORMATS.get(rdflib_format)
+    if target is None:
+        return graph.serialize(format=rdflib_format, encoding="utf-8")
+    nt = graph.serialize(format="nt", encoding="utf-8")
+    triples = sorted(
+        ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
+        key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
+    )
+    keep = PREFIXES if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return as_bytes(ox.serialize(triples, format=target, prefixes=keep))
 
 
 def write_atomic(path: Path, data: bytes) -> None:
