@@ -25,14 +25,21 @@ vendor:
 	$(PYTHON) tools/vendor_assets.py
 	$(PYTHON) tools/vendor_assets.py --check
 
+# JavaScript clients the tests read exports with (graphology, as Gephi Lite), pinned by lockfile.
+TESTJS := tests/js/node_modules/.package-lock.json
+$(TESTJS): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --ignore-scripts --no-audit --no-fund --loglevel=error
+
 install: $(STAMP)
 
-# Debian packages the tests need: Chromium for the browser tests, Virtuoso as a remote engine.
+# Debian packages the tests need: Chromium for the browser tests, Virtuoso as a remote engine,
+# node for the graphology client.
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v virtuoso-t >/dev/null 2>&1 \
-		|| ! command -v java >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then \
+		|| ! command -v java >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 \
+		|| ! fc-list :lang=zh | grep -q .; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium virtuoso-opensource default-jre-headless fonts-noto-cjk >/dev/null; \
+			chromium virtuoso-opensource default-jre-headless fonts-noto-cjk nodejs npm >/dev/null; \
 	fi
 
 build: install
@@ -43,7 +50,7 @@ serve: build
 
 LINTED := graph service tests examples bench tools
 
-test: install system-deps lint
+test: install system-deps $(TESTJS) lint
 	$(BIN)/pytest -q
 
 # Benchmark against Oxigraph server and rdflib-endpoint at 10 k, 100 k and 1 M triples
