@@ -22,7 +22,7 @@ from rdflib.term import Node
 
 from graph.build import bind_prefixes, load_ontology
 from graph.errors import ZoneGraphError
-from graph.names import local_name
+from graph.labels import local_name
 
 
 @contextmanager
