@@ -86,17 +86,45 @@ def serialize_description(graph: Graph, rdflib_format: str) -> bytes:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` so that `path` holds either its old content or all of the new, never a part."""
+    """Write `data` so that `path` holds either its old content or all of the new, never a part.
+
+    The file gets the permissions any new file would (0644 under the usual umask), not the
+    0600 of the temporary file it is written as; a failure names the path (a full disk, a
+    directory where a file should go) and leaves nothing behind.
+    """
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise ZoneGraphError(f"{path}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise ZoneGraphError(f"{path}: is a directory, not a file")
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise ZoneGraphError(f"{path}: cannot write: {exc.strerror or exc}") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask: from /proc on Linux (reading it with os.umask means setting it, which
+    would race with threads creating files), else by setting it and straight back."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
