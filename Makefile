@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install system-deps serve build test lint typecheck bench docs clean
+.PHONY: install vendor system-deps serve build test lint typecheck bench docs clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -16,25 +16,30 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,docs]'
 	touch $(STAMP)
 
-# Browser assets (YASGUI, cytoscape) from npm, pinned by package-lock.json, copied to vendor/
-# so that the explorer works offline; vendor/ is not committed but ships in the wheel.
+# Browser assets (YASGUI, cytoscape) are committed in service/static/vendor/ so that the
+# explorer works offline and from `pip install` without npm. `make vendor` refreshes them from
+# npm, pinned by package-lock.json, with MANIFEST.json (versions, hashes) and licences.
 ASSETS := service/static
-VENDOR := $(ASSETS)/vendor/.installed
-$(VENDOR): $(ASSETS)/package.json $(ASSETS)/package-lock.json
+vendor:
 	npm ci --prefix $(ASSETS) --ignore-scripts --no-audit --no-fund --loglevel=error
-	rm -rf $(ASSETS)/vendor && mkdir -p $(ASSETS)/vendor/yasgui $(ASSETS)/vendor/cytoscape
-	cp $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.js $(ASSETS)/node_modules/@zazuko/yasgui/build/yasgui.min.css $(ASSETS)/vendor/yasgui/
-	cp $(ASSETS)/node_modules/cytoscape/dist/cytoscape.min.js $(ASSETS)/node_modules/cytoscape/LICENSE $(ASSETS)/vendor/cytoscape/
-	touch $@
+	$(PYTHON) tools/vendor_assets.py
+	$(PYTHON) tools/vendor_assets.py --check
 
-install: $(STAMP) $(VENDOR)
+# JavaScript clients the tests read exports with (graphology, as Gephi Lite), pinned by lockfile.
+TESTJS := tests/js/node_modules/.package-lock.json
+$(TESTJS): tests/js/package.json tests/js/package-lock.json
+	npm ci --prefix tests/js --ignore-scripts --no-audit --no-fund --loglevel=error
 
-# Debian packages the tests need: Chromium for the browser tests, Virtuoso as a remote engine.
+install: $(STAMP)
+
+# Debian packages the tests need: Chromium for the browser tests, Virtuoso as a remote engine,
+# node for the graphology client.
 system-deps:
 	@if ! command -v chromium >/dev/null 2>&1 || ! command -v virtuoso-t >/dev/null 2>&1 \
-		|| ! command -v java >/dev/null 2>&1 || ! fc-list :lang=zh | grep -q .; then \
+		|| ! command -v java >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 \
+		|| ! fc-list :lang=zh | grep -q .; then \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium virtuoso-opensource default-jre-headless fonts-noto-cjk >/dev/null; \
+			chromium virtuoso-opensource default-jre-headless fonts-noto-cjk nodejs npm >/dev/null; \
 	fi
 
 build: install
@@ -43,9 +48,9 @@ build: install
 serve: build
 	$(BIN)/zonegraph serve --host $(HOST) --port $(PORT)
 
-LINTED := graph service tests examples bench
+LINTED := graph service tests examples bench tools
 
-test: install system-deps lint
+test: install system-deps $(TESTJS) lint
 	$(BIN)/pytest -q
 
 # Benchmark against Oxigraph server and rdflib-endpoint at 10 k, 100 k and 1 M triples

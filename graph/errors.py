@@ -25,6 +25,13 @@ class SourceError(ZoneGraphError):
         super().__init__(f"{where}: {message}")
 
 
+def not_a_file(path: object) -> str:
+    """Why `path` cannot be read as a file: "is a directory" or "no such file"."""
+    from pathlib import Path
+
+    return "is a directory, not a file" if Path(str(path)).is_dir() else "no such file"
+
+
 class ShapesError(ZoneGraphError):
     """The SHACL shapes themselves cannot be loaded."""
 

@@ -21,7 +21,7 @@ from rdflib.term import Node
 from graph import resources
 from graph.build import BuildResult, bind_prefixes, build, load_ontology
 from graph.build.facts import parse_rdf_file
-from graph.errors import ShapesError, SourceError
+from graph.errors import ShapesError, SourceError, not_a_file
 from graph.namespaces import ZG
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
@@ -149,7 +149,7 @@ def validate_extra(paths: list[Path]) -> ValidationReport:
             raise SourceError(str(path), "unsupported file type (expected .trig or .ttl)")
     for path in trig:
         if not path.is_file():
-            raise SourceError(str(path), "no such file")
+            raise SourceError(str(path), not_a_file(path))
     parsed = [(path, parse_rdf_file(path, "turtle")) for path in turtle]  # fail fast on syntax
     result = build(extra=trig)
     union = result.union()

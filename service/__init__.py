@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
+from graph.errors import ZoneGraphError
 from service import config, errors, state
 
 
@@ -32,6 +33,14 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz() -> Response:
+        """OK only when the backend answers a trivial query: a server whose workers cannot
+        open their store, or are all stuck, says so instead of looking healthy."""
+        try:
+            state.get_backend().select("SELECT * WHERE {} LIMIT 1", 5.0)
+        except ZoneGraphError as exc:
+            resp = jsonify({"ok": False, "status": 503, "error": f"cannot answer queries: {exc}"})
+            resp.status_code = 503
+            return resp
         return jsonify({"ok": True, "status": 200})
 
     # Blueprints: one line each, registered in a fixed order.

@@ -16,7 +16,7 @@ from rdflib.namespace import VOID
 
 from graph.labels import short_name
 from graph.names import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY, SearchIndex
-from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
+from graph.namespaces import BASE, ONTOLOGY_GRAPH
 from graph.query.describe import (
     describe,
     entity_view,
@@ -24,6 +24,7 @@ from graph.query.describe import (
     local_path,
     node_view,
 )
+from graph.query.export import serialize_description
 from service import state
 from service.dumps import get_dumps
 from service.render import (
@@ -60,13 +61,7 @@ def get_search_index() -> SearchIndex:
 
 def rdf_response(graph: Graph, rep: Representation, links: dict[str, str]) -> Response:
     assert rep.rdflib_format is not None
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, override=True, replace=True)
-    kwargs: dict[str, Any] = {}
-    if rep.rdflib_format == "json-ld":
-        kwargs["context"] = {p: ns for p, ns in PREFIXES.items() if "-" not in p}
-        kwargs["auto_compact"] = True
-    data = graph.serialize(format=rep.rdflib_format, encoding="utf-8", **kwargs)
+    data = serialize_description(graph, rep.rdflib_format)
     # JSON-LD is UTF-8 by definition (a charset parameter is not registered for it).
     charset = "" if rep.rdflib_format == "json-ld" else "; charset=utf-8"
     resp = Response(data, content_type=rep.media_type + charset)

@@ -1,8 +1,8 @@
 """The explorer: home (what the dataset holds), the SPARQL editor, and search.
 
 Every page is one context dict rendered as HTML or returned as JSON (`/search.json?q=…`,
-or `Accept: application/json`). The editor is YASGUI, bundled under static/vendor/ by
-`make install`, talking to the /sparql endpoint of this server.
+or `Accept: application/json`). The editor is YASGUI, bundled under static/vendor/ (committed;
+`make vendor` refreshes it from npm), talking to the /sparql endpoint of this server.
 """
 
 from __future__ import annotations

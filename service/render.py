@@ -13,7 +13,16 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Flask, Response, abort, g, jsonify, render_template, request
+from flask import (
+    Flask,
+    Response,
+    abort,
+    g,
+    jsonify,
+    render_template,
+    request,
+    send_from_directory,
+)
 
 from graph import formats
 from service import negotiation
@@ -82,6 +91,10 @@ def negotiate(extension: str, offers: tuple[Representation, ...] = OFFERS) -> Re
 
 
 def current_lang() -> str:
+    """The page language; a response that asked for it says so (Content-Language, and
+    Vary: Cookie when the cookie, not the URL, chose it), so that caches keep one copy per
+    language."""
+    g.lang_used = True
     lang: str = g.get("lang", "zh")
     return lang
 
@@ -126,7 +139,19 @@ def init_app(app: Flask) -> None:
     def _remember_language(resp: Response) -> Response:
         if g.get("set_lang_cookie"):
             resp.set_cookie(LANG_COOKIE, g.lang, max_age=365 * 24 * 3600, samesite="Lax")
+        if g.get("lang_used"):
+            resp.headers["Content-Language"] = g.get("lang", "zh")
+            if "lang" not in request.args:
+                resp.vary.add("Cookie")
         return resp
+
+    @app.get("/favicon.ico")
+    def _favicon() -> Response:
+        """Browsers ask for it on every site; answer with the icon rather than a 404 page."""
+        return send_from_directory(
+            app.static_folder or "static", "favicon.ico", mimetype="image/vnd.microsoft.icon",
+            max_age=7 * 24 * 3600,
+        )  # fmt: skip
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:

@@ -21,7 +21,7 @@ import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, N3, RDFXML, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
 from tests.helpers_server import RUNAWAY, ZONEGRAPH, Server, children, pid_alive
@@ -175,3 +175,67 @@ def test_stopping_the_server_stops_its_workers(data_dir: Path) -> None:
     srv.stop()
     assert srv.proc.returncode == 0
     assert not any(pid_alive(p) for p in workers)
+
+
+def test_rdflib_update_store_named_graph_workflow(server: Server) -> None:
+    """rdflib's SPARQLUpdateStore creates and drops named graphs with CREATE/DROP GRAPH; asking
+    for a graph that exists, or dropping one that does not, is the client's mistake: 400 with
+    Oxigraph's message, and the SILENT forms succeed."""
+    from rdflib import Dataset, Literal, URIRef
+    from rdflib.plugins.stores.sparqlstore import SPARQLUpdateStore
+
+    store = SPARQLUpdateStore(
+        server.url + "/sparql",
+        server.url + "/update",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+    )
+    ds = Dataset(store=store)
+    name = URIRef("urn:zg:rdflib-workflow")
+    g = ds.graph(name)  # CREATE GRAPH <new>
+    g.add((URIRef("urn:zg:w"), URIRef("urn:zg:p"), Literal("写入")))
+    assert (URIRef("urn:zg:w"), URIRef("urn:zg:p"), Literal("写入")) in g
+    with pytest.raises(urllib.error.HTTPError) as created:
+        ds.graph(name)  # CREATE GRAPH <existing>
+    assert created.value.code == 400
+    assert "already exists" in json.loads(created.value.read())["error"]
+    store.rollback()  # rdflib keeps a refused edit pending (and would resend it) until then
+    ds.remove_graph(name)  # DROP GRAPH <existing>
+    assert (URIRef("urn:zg:w"), None, None) not in ds
+    with pytest.raises(urllib.error.HTTPError) as dropped:
+        ds.remove_graph(name)  # DROP GRAPH <missing>
+    assert dropped.value.code == 400
+    assert "does not exist" in json.loads(dropped.value.read())["error"]
+    store.rollback()
+    for silent in (f"CREATE SILENT GRAPH <{name}>", f"CREATE SILENT GRAPH <{name}>",
+                   f"DROP SILENT GRAPH <{name}>", f"DROP SILENT GRAPH <{name}>"):  # fmt: skip
+        store.update(silent)
+
+
+DESCRIBE = "DESCRIBE <https://w3id.org/zonegraph/id/park/guangzhou-international-bio-island>"
+
+
+@pytest.mark.parametrize("fmt", [RDFXML, N3])
+def test_sparqlwrapper_construct_and_describe_in_rdfxml_and_n3(
+    server: Server, sparql_data_dir: Path, fmt: str
+) -> None:
+    """SPARQLWrapper sends `format=rdf+xml` / `format=n3` beside its Accept header (issue 10:
+    both got 406); the graph it gets is the one `zonegraph query` gives."""
+    for query in (CONSTRUCT, DESCRIBE):
+        result = wrapper(server, query, fmt)
+        if isinstance(result, Graph):  # RDF/XML: SPARQLWrapper parses it itself
+            ours = result
+        else:  # N3: the bytes, which are Turtle (a subset of N3)
+            ours = Graph().parse(data=result, format="n3")
+        expected = Graph().parse(data=cli(sparql_data_dir, query, "nt"), format="nt")
+        assert len(expected) > 5
+        assert isomorphic(ours, expected), (fmt, query)
+
+
+def test_rdflib_parses_an_entity_page_as_ntriples(server: Server) -> None:
+    """rdflib sends `Accept: text/plain, */*;q=0.1` for format="nt": the page's N-Triples."""
+    page = server.url + "/id/park/guangzhou-international-bio-island"
+    ours = Graph().parse(page, format="nt")
+    status, body = get(page + ".nt")
+    assert status == 200
+    expected = Graph().parse(data=body, format="nt")
+    assert len(expected) > 5 and isomorphic(ours, expected)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from typing import Any
 
@@ -51,7 +52,11 @@ def _scalar(value: Any) -> str | int | float | bool | None:
 
 
 def gephi_ready(g: nx.Graph[str]) -> nx.Graph[str]:
-    """A copy with scalar attributes only and unique string edge ids for multigraphs."""
+    """A copy with scalar attributes only and a unique edge id (e0, e1 …) as each edge's key.
+
+    A multigraph's own keys are the predicate names, shared by many edges; GraphML takes a
+    multigraph's key as the edge id, and graphology (Gephi Lite) refuses duplicate ids. The
+    predicate stays an attribute (predicate, predicate_pname)."""
     out = g.__class__()
     for n, data in g.nodes(data=True):
         out.add_node(
@@ -62,26 +67,66 @@ def gephi_ready(g: nx.Graph[str]) -> nx.Graph[str]:
         if g.is_multigraph()
         else ((a, b, None, d) for a, b, d in g.edges(data=True))
     )
-    for i, (a, b, key, data) in enumerate(edges):
+    for i, (a, b, _key, data) in enumerate(edges):
         attrs = {k: v for k, v in ((k, _scalar(v)) for k, v in data.items()) if v is not None}
-        attrs["id"] = f"e{i}"
+        attrs.pop("id", None)
+        attrs.pop("key", None)
         if g.is_multigraph():
-            out.add_edge(str(a), str(b), key=str(key), **attrs)
+            out.add_edge(str(a), str(b), key=f"e{i}", **attrs)
         else:
-            out.add_edge(str(a), str(b), **attrs)
+            out.add_edge(str(a), str(b), id=f"e{i}", **attrs)
     return out
 
 
 def to_graphml(g: nx.Graph[str]) -> bytes:
+    """GraphML with generated key ids (d0, d1 …): a name such as `label` is declared once for
+    nodes and once for edges, and named ids would give the two declarations one id."""
     buf = io.BytesIO()
-    nx.write_graphml(gephi_ready(g), buf, encoding="utf-8", named_key_ids=True)
+    nx.write_graphml(_keyed_by_id(gephi_ready(g)), buf, encoding="utf-8")
     return buf.getvalue()
+
+
+def _keyed_by_id(g: nx.Graph[str]) -> nx.Graph[str]:
+    """GraphML writes a multigraph's keys as edge ids and a simple graph's edges without any;
+    written as a multigraph keyed by the ids, every edge has its id and no `id` data key
+    (igraph refuses to read one beside the ids)."""
+    if g.is_multigraph():
+        return g
+    out: nx.MultiGraph[str] = nx.MultiDiGraph() if g.is_directed() else nx.MultiGraph()
+    out.add_nodes_from(g.nodes(data=True))
+    for a, b, data in g.edges(data=True):
+        attrs = dict(data)
+        out.add_edge(a, b, key=attrs.pop("id"), **attrs)
+    return out
+
+
+GEXF_NS = "http://www.gexf.net/1.2draft"
 
 
 def to_gexf(g: nx.Graph[str]) -> bytes:
+    """GEXF 1.2 without the `networkx_key` attribute networkx adds for a multigraph's keys
+    (here the edge ids themselves, already written as each edge's id)."""
     buf = io.BytesIO()
     nx.write_gexf(gephi_ready(g), buf, encoding="utf-8", version="1.2draft")
-    return buf.getvalue()
+    return _without_networkx_key(buf.getvalue())
+
+
+def _without_networkx_key(data: bytes) -> bytes:
+    ET.register_namespace("", GEXF_NS)
+    root = ET.fromstring(data)
+    ns = {"g": GEXF_NS}
+    dropped: set[str] = set()
+    for attributes in root.iterfind(".//g:attributes[@class='edge']", ns):
+        for attribute in list(attributes):
+            if attribute.get("title") == "networkx_key":
+                dropped.add(attribute.get("id", ""))
+                attributes.remove(attribute)
+    for attvalues in root.iterfind(".//g:edge/g:attvalues", ns):
+        for value in list(attvalues):
+            if value.get("for") in dropped:
+                attvalues.remove(value)
+    written: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    return written
 
 
 def nodes_csv(g: nx.Graph[str]) -> bytes:

@@ -107,6 +107,9 @@ class Vocabulary:
     labeller: Labeller
     class_ancestors: dict[Node, frozenset[Node]] = field(default_factory=dict)
     property_ancestors: dict[Node, frozenset[Node]] = field(default_factory=dict)
+    #: Classes and properties the ontology only mentions (schema:Place, time:Interval …): an
+    #: untyped IRI in a subclass, subproperty, domain or range triple is a term, not an entity.
+    mentioned_terms: frozenset[Node] = frozenset()
 
     @classmethod
     def of(cls, graph: Graph) -> Vocabulary:
@@ -114,6 +117,15 @@ class Vocabulary:
         sources = (graph, ontology_graph())
         vocab.class_ancestors = _closure(sources, RDFS.subClassOf)
         vocab.property_ancestors = _closure(sources, RDFS.subPropertyOf)
+        terms: set[Node] = set()
+        for closure in (vocab.class_ancestors, vocab.property_ancestors):
+            terms.update(closure)
+            for ancestors in closure.values():
+                terms.update(ancestors)
+        for source in sources:
+            for pred in (RDFS.domain, RDFS.range):
+                terms.update(source.objects(None, pred))
+        vocab.mentioned_terms = frozenset(terms)
         return vocab
 
     def types(self, node: Node) -> set[Node]:
@@ -159,6 +171,8 @@ class Vocabulary:
         if iri.startswith(PROVENANCE_NAMESPACES):
             return "provenance"
         if types & SCHEMA_TYPES or node == ONTOLOGY_IRI:
+            return "schema"
+        if not types and node in self.mentioned_terms:
             return "schema"
         if types & PROVENANCE_TYPES:
             return "provenance"

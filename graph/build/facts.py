@@ -19,7 +19,7 @@ from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from graph.errors import SourceError
+from graph.errors import SourceError, not_a_file
 from graph.namespaces import ID, OA, ZG
 
 QUOTE_NS = str(ID) + "quote/"
@@ -74,8 +74,8 @@ def parse_rdf_file(path: Path, fmt: str) -> Dataset:
     ds = Dataset()
     try:
         text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise SourceError(str(path), "no such file") from None
+    except (FileNotFoundError, IsADirectoryError):
+        raise SourceError(str(path), not_a_file(path)) from None
     except UnicodeDecodeError as exc:
         raise SourceError(str(path), f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
     try:
@@ -124,6 +124,12 @@ def _compile_one(
         s, p, _ = stray[0]
         raise SourceError(rel, f"triple outside any quote graph: {s.n3()} {p.n3()} …")
     graphs = [g for g in ds.graphs() if g.identifier != ds.default_graph.identifier and len(g)]
+    if not graphs:
+        raise SourceError(
+            rel,
+            "holds no facts (no quote graph with triples): an emptied fact file would drop "
+            "its facts without a word; delete the file to drop them on purpose",
+        )
     for g in sorted(graphs, key=lambda g: block_lines.get(_local(g.identifier), 0)):
         qname = g.identifier
         local = _local(qname)

@@ -13,7 +13,7 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
-from graph.errors import SourceError
+from graph.errors import SourceError, not_a_file
 from graph.namespaces import BASE, CONCEPT, ID, ZG
 
 DIVISION_NS = str(ID) + "division/"
@@ -42,8 +42,8 @@ def _rows(path: Path) -> list[dict[str, str]]:
     try:
         with path.open(encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise SourceError(str(path), "no such file") from None
+    except (FileNotFoundError, IsADirectoryError):
+        raise SourceError(str(path), not_a_file(path)) from None
 
 
 def divisions(folder: Path) -> Graph:

@@ -7,8 +7,11 @@ input error. Every error the user can cause is reported as one line, never a tra
 from __future__ import annotations
 
 import json
+import signal
 import sys
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +20,7 @@ import pyoxigraph as ox
 
 from graph import formats
 from graph.cli.common import FormatName, InputError, reports_errors, setting_option
+from graph.errors import not_a_file
 from service.config import DEFAULT_DATA_DIR
 
 
@@ -68,6 +72,24 @@ def remote_options(func: Callable[..., Any]) -> Callable[..., Any]:
     return func
 
 
+@contextmanager
+def _terminate_as_exit() -> Iterator[None]:
+    """SIGTERM ends a build as Ctrl-C does, through the clean-up that removes its staging
+    folder (the default action would kill it on the spot and leave the folder behind)."""
+
+    def stop(signum: int, frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, stop)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 @cli.command("build")
 @click.option(
     "--skip-validation", is_flag=True, help="Publish without SHACL validation (not advised)."
@@ -91,9 +113,10 @@ def build_cmd(
     from graph import pipeline
 
     settings = _remote_settings(remote) if remote["store"] == "remote" else None
-    result = pipeline.run(
-        _data_dir(ctx), sources=sources, validate=not skip_validation, remote=settings
-    )
+    with _terminate_as_exit():
+        result = pipeline.run(
+            _data_dir(ctx), sources=sources, validate=not skip_validation, remote=settings
+        )
     if result.report is not None and not result.report.conforms:
         click.echo(result.report.text(), err=True)
         click.echo("build refused: the data does not conform; nothing was published", err=True)
@@ -147,7 +170,7 @@ def validate(ctx: click.Context, files: tuple[Path, ...], lint: bool, as_json: b
     """
     for path in files:
         if not path.is_file():
-            raise InputError(f"{path}: no such file")
+            raise InputError(f"{path}: {not_a_file(path)}")
     from graph import pipeline
     from graph import validate as v
 
@@ -191,7 +214,7 @@ def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> 
         raise click.UsageError("give the query as an argument or with -f FILE, not both")
     if file is not None:
         if not file.is_file():
-            raise InputError(f"{file}: no such file")
+            raise InputError(f"{file}: {not_a_file(file)}")
         text = file.read_text(encoding="utf-8")
     assert text is not None
 

@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 import pyoxigraph as ox
+from rdflib import Graph
 
 from graph import formats
 from graph.errors import ZoneGraphError
@@ -53,18 +54,77 @@ def dump(store: ox.Store, fmt: str | Format, graph: str | None = None) -> bytes:
     return as_bytes(union.dump(format=rdf, from_graph=ox.DefaultGraph(), prefixes=prefixes))
 
 
+#: rdflib format names (as pages and clients name them) that Oxigraph writes.
+_DESCRIPTION_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+}
+
+
+def serialize_description(graph: Graph, rdflib_format: str) -> bytes:
+    """A small graph (an entity's description) as `rdflib_format`, the same graph in every
+    format and on every call.
+
+    rdflib's Turtle and JSON-LD serialisers abbreviate RDF lists, and write a list that two
+    subjects point to (a grouping's member list, also the object of its reified statement)
+    once per reference, or not at all, depending on set order: the pages gained or lost
+    triples from one fetch to the next. Oxigraph writes every triple exactly once; sorting by
+    subject first keeps one JSON-LD node object per subject. Other formats go to rdflib.
+    """
+    target = _DESCRIPTION_FORMATS.get(rdflib_format)
+    if target is None:
+        return graph.serialize(format=rdflib_format, encoding="utf-8")
+    nt = graph.serialize(format="nt", encoding="utf-8")
+    triples = sorted(
+        ox.parse(nt, format=ox.RdfFormat.N_TRIPLES),
+        key=lambda t: (str(t.subject), str(t.predicate), str(t.object)),
+    )
+    keep = PREFIXES if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return as_bytes(ox.serialize(triples, format=target, prefixes=keep))
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write `data` so that `path` holds either its old content or all of the new, never a part."""
+    """Write `data` so that `path` holds either its old content or all of the new, never a part.
+
+    The file gets the permissions any new file would (0644 under the usual umask), not the
+    0600 of the temporary file it is written as; a failure names the path (a full disk, a
+    directory where a file should go) and leaves nothing behind.
+    """
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise ZoneGraphError(f"{path}: directory {directory} does not exist")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise ZoneGraphError(f"{path}: is a directory, not a file")
+    tmp: str | None = None
     try:
+        fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
             fh.flush()
             os.fsync(fh.fileno())
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
+    except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
+        raise ZoneGraphError(f"{path}: cannot write: {exc.strerror or exc}") from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    """The process umask: from /proc on Linux (reading it with os.umask means setting it, which
+    would race with threads creating files), else by setting it and straight back."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask

@@ -44,7 +44,7 @@ from rdflib.term import Node
 from graph.errors import NotAcceptableError, QueryError, QueryTimeout, StoreError
 from graph.namespaces import PREFIXES
 from graph.store import QueryRequest, QueryResponse, sandbox
-from graph.store.release import current_release
+from graph.store.release import Release, current_release, hold, unhold
 from graph.store.safety import check_query, syntax_error
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
@@ -104,6 +104,7 @@ class EmbeddedBackend:
         # With an allow-list the workers' connects are held for a supervisor that lets only
         # these destinations through; without one they cannot open a network socket at all.
         self._destinations = sandbox.destinations(allow) if allow else None
+        self._hold: Path | None = None  # the release this backend keeps from pruning
         self._pool = _Pool(source, workers)
         started = [self._start() for _ in range(workers)]
         try:
@@ -139,7 +140,14 @@ class EmbeddedBackend:
             source = ("warm", (str(release.store_path), str(release.nquads_path)))
         else:
             source = ("read-only", str(release.store_path))
-        return cls(source, allow, **options)
+        mark = _hold_release(data_dir, release)
+        try:
+            backend = cls(source, allow, **options)
+        except BaseException:
+            unhold(mark)
+            raise
+        backend._hold = mark
+        return backend
 
     @classmethod
     def from_nquads(
@@ -257,7 +265,8 @@ class EmbeddedBackend:
         if kind == "syntax":
             raise syntax_error(SyntaxError(message))
         if kind == "query":
-            raise QueryError(f"query failed: {message}")
+            what = "update" if msg["op"] == "update" else "query"
+            raise QueryError(f"{what} failed: {message}")
         raise StoreError(message)
 
     def worker_pids(self) -> list[int]:
@@ -331,6 +340,19 @@ class EmbeddedBackend:
         for w in everyone:
             self._kill(w)
         _LIVE.discard(self)
+        if self._hold is not None:
+            unhold(self._hold)
+
+
+def _hold_release(data_dir: Path, release: Release) -> Path:
+    """Hold the release the workers will open, so that later builds keep it on disk as long as
+    this backend lives (replacement workers reopen it); checked after holding, since a build
+    may have pruned it in between."""
+    mark = hold(data_dir, release)
+    if not release.store_path.is_dir():
+        unhold(mark)
+        raise StoreError(f"release {release.path} was removed while opening it; try again")
+    return mark
 
 
 def _listed(graphs: Iterable[str] | None) -> list[str] | None:

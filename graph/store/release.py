@@ -11,6 +11,10 @@ Layout of a data directory:
     releases/<stamp>/dataset.nq  the same quads as N-Quads, for memory-backed workers and dumps
     releases/<stamp>/meta.json   counts and build details
     current -> releases/<stamp>
+    .in-use/<pid>-<token>        the release a running server holds (never pruned while held)
+
+A build killed mid-way (SIGKILL, power loss) cannot clean up after itself; the next build
+removes any `.staging-*` folder whose builder process is gone.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ import json
 import os
 import shutil
 import time
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +37,7 @@ from graph.errors import StoreError
 CURRENT = "current"
 RELEASES = "releases"
 KEEP_RELEASES = 3
+HOLDS = ".in-use"
 
 
 @dataclass(frozen=True)
@@ -81,6 +87,7 @@ def publish(
     """
     releases = data_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
+    sweep_stale(data_dir)
     now = time.time_ns()
     # Sortable by name: second, then nanoseconds within it; the pid keeps builds apart.
     stamp = (
@@ -110,16 +117,77 @@ def publish(
     tmp_link = data_dir / f".{CURRENT}-{stamp}"
     os.symlink(Path(RELEASES) / stamp, tmp_link)
     os.replace(tmp_link, link)  # atomic on POSIX: readers see the old or the new release
-    _prune(releases, keep=final)
+    _prune(releases, keep=final, held=held_releases(data_dir))
     return Release(final)
 
 
-def _prune(releases: Path, keep: Path) -> None:
-    """Drop old releases beyond the last few (a running server may still read a recent one)."""
+def _prune(releases: Path, keep: Path, held: frozenset[str] | set[str] = frozenset()) -> None:
+    """Drop old releases beyond the last few, except any a running server holds."""
     done = sorted(p for p in releases.iterdir() if p.is_dir() and not p.name.startswith("."))
     for old in done[:-KEEP_RELEASES]:
-        if old != keep:
+        if old != keep and old.name not in held:
             shutil.rmtree(old, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _owner(name: str) -> int | None:
+    """The pid a `.staging-<stamp>-<pid>` or `.current-<stamp>-<pid>` name ends with."""
+    tail = name.rsplit("-", 1)[-1]
+    return int(tail) if tail.isdigit() else None
+
+
+def sweep_stale(data_dir: Path) -> list[Path]:
+    """Remove what killed builds left: staging folders and temporary links of dead builders."""
+    removed: list[Path] = []
+    candidates = [*(data_dir / RELEASES).glob(".staging-*"), *data_dir.glob(f".{CURRENT}-*")]
+    for path in candidates:
+        pid = _owner(path.name)
+        if pid is None or pid == os.getpid() or _alive(pid):
+            continue
+        if path.is_symlink() or path.is_file():
+            path.unlink(missing_ok=True)
+        else:
+            shutil.rmtree(path, ignore_errors=True)
+        removed.append(path)
+    return removed
+
+
+def hold(data_dir: Path, release: Release) -> Path:
+    """Mark `release` as in use by this process, so that no later build prunes it; returns
+    the mark, to give to `unhold` when done (a dead holder's mark is ignored and removed)."""
+    folder = data_dir / HOLDS
+    folder.mkdir(parents=True, exist_ok=True)
+    mark = folder / f"{os.getpid()}-{uuid.uuid4().hex}"
+    mark.write_text(release.path.name, encoding="utf-8")
+    return mark
+
+
+def unhold(mark: Path) -> None:
+    mark.unlink(missing_ok=True)
+
+
+def held_releases(data_dir: Path) -> set[str]:
+    """Names of the releases live processes hold."""
+    held: set[str] = set()
+    for mark in (data_dir / HOLDS).glob("*-*"):
+        pid = _owner(mark.name.split("-", 1)[0])
+        if pid is not None and _alive(pid):
+            try:
+                held.add(mark.read_text(encoding="utf-8").strip())
+            except OSError:
+                continue
+        else:
+            mark.unlink(missing_ok=True)
+    return held
 
 
 def current_release(data_dir: Path) -> Release | None:

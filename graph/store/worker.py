@@ -169,6 +169,22 @@ def _term(term: Any) -> tuple[str, ...]:
     return ("literal", str(term), "", "")
 
 
+# Oxigraph raises RuntimeError both for a storage fault and for an update that asks for
+# something the dataset's state forbids (CREATE GRAPH on a graph that exists, DROP/CLEAR of one
+# that does not); these messages are the client's mistake, reported as such.
+_CLIENT_MISTAKES = ("already exists", "does not exist")
+
+
+def _apply_update(store: ox.Store, text: str, prefixes: dict[str, str]) -> None:
+    """Run one update; a request the dataset's state refuses becomes ValueError (a 400)."""
+    try:
+        store.update(text, prefixes=prefixes)
+    except RuntimeError as exc:
+        if any(mistake in str(exc) for mistake in _CLIENT_MISTAKES):
+            raise ValueError(str(exc)) from None
+        raise
+
+
 def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
     for update in msg.get("updates", ()):
         store.update(update, prefixes=msg["prefixes"])
@@ -176,7 +192,7 @@ def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
     if op == "graphs":
         return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     if op == "update":
-        store.update(msg["text"], prefixes=msg["prefixes"])
+        _apply_update(store, msg["text"], msg["prefixes"])
         return None
     results = store.query(msg["text"], **_query_kwargs(msg))
     if op == "select":

@@ -52,7 +52,7 @@
   function start() {
     if (typeof Yasgui === "undefined") {
       document.getElementById("yasgui").innerHTML =
-        "<p class='error'>YASGUI is not installed (run <code>make install</code>).</p>";
+        "<p class='error'>YASGUI is missing from static/vendor/ (run <code>make vendor</code>).</p>";
       return;
     }
     const yasgui = new Yasgui(document.getElementById("yasgui"), {
