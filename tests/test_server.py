@@ -1,4 +1,4 @@
-"""A real server: `zonegraph serve` (waitress) on a free port, queried by independent clients.
+"""A real server: `zonegraph serve` (granian) on a free port, queried by independent clients.
 
 SPARQLWrapper and rdflib's SPARQLStore speak the protocol their own way; their answers are
 checked against `zonegraph query` on the same data directory.
@@ -24,7 +24,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from tests.helpers_server import RUNAWAY, ZONEGRAPH, Server, children, pid_alive
+from tests.helpers_server import RUNAWAY, ZONEGRAPH, Server, pid_alive, query_workers, wait_for
 
 pytestmark = pytest.mark.server
 
@@ -170,8 +170,9 @@ def test_update_over_http(server: Server) -> None:
 
 def test_stopping_the_server_stops_its_workers(sparql_data_dir: Path) -> None:
     srv = Server(sparql_data_dir, {"ZONEGRAPH_QUERY_WORKERS": 2})
-    workers = children(srv.proc.pid)
+    workers = query_workers(srv.proc.pid)
     assert len(workers) == 2 and all(pid_alive(p) for p in workers)
     srv.stop()
     assert srv.proc.returncode == 0
-    assert not any(pid_alive(p) for p in workers)
+    # Each worker sees its pipe close as the serving process ends, and exits.
+    wait_for(lambda: not any(pid_alive(p) for p in workers), "the query workers to exit", 5)
