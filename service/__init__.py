@@ -31,7 +31,15 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/healthz")
     def healthz() -> Response:
-        return jsonify({"ok": True, "status": 200})
+        """200 while the backend can answer queries; 503 with the reason when it cannot."""
+        health = getattr(backend.get_backend(), "health", None)
+        ok, detail = health() if health is not None else (True, "remote engine")
+        status = 200 if ok else 503
+        resp = jsonify({"ok": ok, "status": status, "detail": detail})
+        resp.status_code = status
+        if not ok:
+            resp.headers["Retry-After"] = "5"
+        return resp
 
     # Blueprints: one line each, registered in a fixed order.
     # --- blueprints (keep this marker; helpers add their registration below it) ---

@@ -100,7 +100,26 @@ SETTINGS: dict[str, Setting] = {
         10.0, _positive, "Seconds a query may run before it is stopped."
     ),
     "ZONEGRAPH_QUERY_WORKERS": Setting(
-        2, _count, "Query worker processes (each can be killed on timeout)."
+        None,
+        _count,
+        "Query worker processes (each can be killed on timeout); unset: CPU cores + 2, at most 8.",
+    ),
+    "ZONEGRAPH_HEAVY_AFTER": Setting(
+        0.5,
+        _positive,
+        "Seconds after which a running query counts as long and needs one of the heavy slots.",
+    ),
+    "ZONEGRAPH_HEAVY_WORKERS": Setting(
+        None,
+        _count,
+        "Workers that may run long queries at once (reniced); others are stopped with 503 + "
+        "Retry-After. Unset: half the workers.",
+    ),
+    "ZONEGRAPH_RESPONSE_CACHE_BYTES": Setting(
+        64_000_000,
+        int,
+        "Bytes of /sparql responses kept for repeated queries (keyed by release, update "
+        "generation, query, dataset and format); 0 turns the cache off.",
     ),
     "ZONEGRAPH_WORKER_STORE": Setting(
         "memory",

@@ -11,15 +11,25 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import QueryError, QueryRefused, QueryTimeout, StoreError, ZoneGraphError
+from graph.errors import (
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+    ServiceBusy,
+    StoreError,
+    TooManyQueries,
+    ZoneGraphError,
+)
 from graph.store.embedded import NotAcceptableError
 
 log = logging.getLogger(__name__)
 
 # A timed-out query is 503 Service Unavailable, as Fuseki answers (its message is shown: the
-# client can narrow the query); an overloaded pool (all workers busy) is the same condition.
+# client can narrow the query); an overloaded pool (all workers busy) is the same condition,
+# with Retry-After; a client over its share of the pool gets 429 Too Many Requests.
 STATUS: list[tuple[type[Exception], int]] = [
     (NotAcceptableError, 406),
+    (TooManyQueries, 429),
     (QueryRefused, 400),
     (QueryError, 400),
     (QueryTimeout, 503),
@@ -57,7 +67,10 @@ def init_app(app: Flask) -> None:
                 if status >= 500 and not isinstance(exc, QueryTimeout):
                     log.exception("store failure")
                     return error_response("internal store error", status)
-                return error_response(str(exc), status)
+                resp = error_response(str(exc), status)
+                if isinstance(exc, ServiceBusy):
+                    resp.headers["Retry-After"] = str(exc.retry_after)
+                return resp
         return error_response(str(exc), 400)
 
     @app.errorhandler(HTTPException)

@@ -39,6 +39,7 @@ class QueryRequest:
     named_graphs: Sequence[str] | None = None
     timeout: float | None = None
     max_rows: int | None = None
+    client: str | None = None  # who asks (the peer address): fair shares between clients
 
 
 class Backend(Protocol):
