@@ -106,9 +106,9 @@ class PoolCare:
         deadline = time.monotonic() + limit
         key = (msg["op"], msg.get("text"))
         for attempt in range(2):
-            w = self._scheduler.take(client, key, deadline, lambda: self._pool.closed)
+            w, heavy = self._scheduler.take(client, key, deadline, lambda: self._pool.closed)
             try:
-                reply = self._evaluate(w, msg, limit, deadline, client, key)
+                reply = self._evaluate(w, msg, limit, deadline, client, key, heavy)
             finally:
                 self._scheduler.finished(client)
             if reply is not _LOST:
@@ -136,17 +136,22 @@ class PoolCare:
         deadline: float,
         client: str | None,
         key: Any,
+        heavy: bool,
     ) -> Any:
-        """Run `msg` on `w`: young for `heavy_after` s, then in a heavy slot or stopped."""
+        """Run `msg` on `w`: young for `heavy_after` s, then in a heavy slot or stopped.
+
+        `heavy`: the query holds a heavy slot from the start (it is expected to run long).
+        """
         scheduler, after = self._scheduler, self.policy.heavy_after
         log = self._log
         sent = {**msg, "prefixes": PREFIXES, "updates": log[w.applied :]}
         started = time.monotonic()
-        heavy = False
         try:
+            if heavy:
+                _renice(w, HEAVY_NICE)
             w.conn.send(sent)
-            answered = w.conn.poll(max(0.0, min(after, deadline - started)))
-            if not answered and time.monotonic() < deadline:
+            answered = heavy or w.conn.poll(max(0.0, min(after, deadline - started)))
+            if not heavy and not answered and time.monotonic() < deadline:
                 if not scheduler.try_heavy(client):
                     scheduler.charge(client, key, after)
                     self._retire(w)
@@ -157,12 +162,18 @@ class PoolCare:
                     )
                 heavy = True
                 _renice(w, HEAVY_NICE)
+                scheduler.charge(client, key, after)  # at once: its next query is long too
+            if heavy:
                 try:
                     answered = w.conn.poll(max(0.0, deadline - time.monotonic()))
                 finally:
                     scheduler.end_heavy(client)
-                    scheduler.charge(client, key, time.monotonic() - started - after)
+                    spent = time.monotonic() - started - after
+                    if spent > 0:
+                        scheduler.charge(client, key, spent)
             reply = w.conn.recv() if answered else None
+            if reply is not None and not heavy:
+                scheduler.reward(client)
         except (EOFError, OSError):
             self._retire(w)
             return _LOST
@@ -182,8 +193,10 @@ class PoolCare:
         return reply
 
     def _retire(self, w: Worker) -> None:
-        self._kill(w)
+        """Kill a worker and start its replacement (counted before the kill, so that the
+        watcher never sees a gap to fill twice)."""
         self._replace()
+        self._kill(w)
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for monitoring and tests)."""

@@ -11,9 +11,12 @@ block every other for the whole time limit). The rules:
 - Waiting queries are served lowest *penalty* first, not first come: a client's penalty and
   a query text's penalty are the seconds their queries recently spent beyond `heavy_after`,
   halving every `half_life` seconds. A client hammering with runaways (or the same runaway
-  from many clients) therefore queues behind everyone who asks cheap questions.
-- A query text that recently ran long is refused at once while the heavy slots are full:
-  it would only be stopped again after costing a worker `heavy_after` seconds.
+  from many clients) therefore queues behind everyone who asks cheap questions, and
+  clients recently answered quickly go before clients never seen.
+- A query from a client whose queries recently ran long, or a text that recently ran long,
+  is expected to run long: it takes a heavy slot before it starts, or, when none is free,
+  is refused at once (503 + Retry-After) instead of costing a worker `heavy_after` seconds
+  and a restart. Capacity for short work is spent only on queries not known to be long.
 - A client with `client_running` evaluations under way yields the next worker to any other
   client waiting (a worker is never left idle while anyone waits), and may have at most
   `client_queued` queries waiting or running (beyond that: 429 + Retry-After).
@@ -80,6 +83,7 @@ class _Ticket:
     penalty: float
     seq: int
     client: Hashable = field(compare=False)
+    heavy: bool = field(compare=False, default=False)
 
 
 class Scheduler(Generic[W]):
@@ -96,6 +100,7 @@ class Scheduler(Generic[W]):
         self._running: dict[Hashable, int] = {}
         self._heavy: dict[Hashable, int] = {}
         self._penalty = _Penalties(policy.half_life, policy.remembered)
+        self._credit = _Penalties(policy.half_life, policy.remembered)
 
     # --- workers ---------------------------------------------------------------------------
 
@@ -124,8 +129,11 @@ class Scheduler(Generic[W]):
 
     def take(
         self, client: Hashable, key: Hashable, deadline: float, closed: Callable[[], bool]
-    ) -> W:
-        """An idle worker for this query, waiting at most until `deadline` (monotonic)."""
+    ) -> tuple[W, bool]:
+        """An idle worker for this query, waiting at most until `deadline` (monotonic), and
+        whether the query already holds a heavy slot (it is expected to run long: it takes
+        the slot before it starts, so that it never occupies capacity meant for short work;
+        the caller gives the slot back with end_heavy)."""
         policy = self.policy
         with self._cond:
             now = time.monotonic()
@@ -137,14 +145,20 @@ class Scheduler(Generic[W]):
                     retry_after=2,
                 )
             known_heavy = self._penalty.get(("query", key), now)
-            if known_heavy > 0.1 and sum(self._heavy.values()) >= policy.heavy_slots:
+            client_heavy = self._penalty.get(("client", client), now)
+            expected_heavy = max(known_heavy, client_heavy) >= policy.heavy_after
+            if expected_heavy and not self._take_heavy(client):
                 raise ServiceBusy(
-                    "this query ran long recently and the capacity for long queries is in use; "
-                    "try again later, or narrow it down (服务繁忙)",
+                    "your queries ran long recently and the capacity for long queries is in "
+                    "use; try again later, or narrow them down (服务繁忙)",
                     retry_after=max(1, round(policy.heavy_after * 4)),
                 )
-            penalty = self._penalty.get(("client", client), now) + known_heavy
-            ticket = _Ticket(penalty, next(self._seq), client)
+            # Clients recently answered quickly go before strangers (a tiny bonus that any
+            # long-running charge outweighs): a flood of new hostile clients cannot push
+            # back the regulars.
+            bonus = 0.001 * min(100.0, self._credit.get(client, now))
+            penalty = client_heavy + known_heavy - bonus
+            ticket = _Ticket(penalty, next(self._seq), client, expected_heavy)
             heapq.heappush(self._waiting, ticket)
             self._queued[client] = queued + 1
             try:
@@ -166,6 +180,8 @@ class Scheduler(Generic[W]):
                 self._waiting.remove(ticket)
                 heapq.heapify(self._waiting)
                 self._leave(client)
+                if expected_heavy:
+                    self._drop_heavy(client)
                 self._cond.notify_all()
                 raise
             self._waiting.remove(ticket)
@@ -173,19 +189,21 @@ class Scheduler(Generic[W]):
             self._running[client] = self._running.get(client, 0) + 1
             worker = self._idle.pop()
             self._cond.notify_all()
-            return worker
+            return worker, expected_heavy
 
     def _first_eligible(self) -> _Ticket | None:
         """The waiter that gets the next idle worker: lowest penalty among clients under
         their share of running queries; when every waiter's client is at its share, the
-        lowest penalty of all (an idle worker is never left idle while someone waits)."""
+        lowest penalty of all (an idle worker is not left idle while someone can use it)."""
         if not self._idle or not self._waiting:
             return None
-        ordered = sorted(self._waiting)
+        # A query expected to run long never takes the last idle worker: one stays for
+        # short work even while replacements of stopped workers are still starting.
+        ordered = [t for t in sorted(self._waiting) if not t.heavy or len(self._idle) > 1]
         for ticket in ordered:
             if self._running.get(ticket.client, 0) < self.policy.client_running:
                 return ticket
-        return ordered[0]
+        return ordered[0] if ordered else None
 
     def _leave(self, client: Hashable) -> None:
         left = self._queued.get(client, 1) - 1
@@ -208,26 +226,37 @@ class Scheduler(Generic[W]):
     def try_heavy(self, client: Hashable) -> bool:
         """A slot for a query that outgrew `heavy_after`; False: stop it."""
         with self._cond:
-            held = self._heavy.get(client, 0)
-            if held >= self.policy.client_heavy:
-                return False
-            if sum(self._heavy.values()) >= self.policy.heavy_slots:
-                return False
-            self._heavy[client] = held + 1
-            return True
+            return self._take_heavy(client)
+
+    def _take_heavy(self, client: Hashable) -> bool:
+        held = self._heavy.get(client, 0)
+        if held >= self.policy.client_heavy:
+            return False
+        if sum(self._heavy.values()) >= self.policy.heavy_slots:
+            return False
+        self._heavy[client] = held + 1
+        return True
 
     def end_heavy(self, client: Hashable) -> None:
         with self._cond:
-            held = self._heavy.get(client, 1) - 1
-            if held:
-                self._heavy[client] = held
-            else:
-                self._heavy.pop(client, None)
+            self._drop_heavy(client)
             self._cond.notify_all()
+
+    def _drop_heavy(self, client: Hashable) -> None:
+        held = self._heavy.get(client, 1) - 1
+        if held:
+            self._heavy[client] = held
+        else:
+            self._heavy.pop(client, None)
 
     def heavy_count(self) -> int:
         with self._cond:
             return sum(self._heavy.values())
+
+    def reward(self, client: Hashable) -> None:
+        """This client's query was answered before `heavy_after`."""
+        with self._cond:
+            self._credit.add(client, 1.0, time.monotonic())
 
     def charge(self, client: Hashable, key: Hashable, seconds: float) -> None:
         """Remember that this client and this query text ran `seconds` beyond heavy_after."""
