@@ -64,4 +64,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     explore.init_app(app)  # /explore/…: graph views of groupings and neighbourhoods, paths
 
+    from service import cache
+
+    cache.init_app(app, app.extensions[backend.EXTENSION])  # repeated /sparql answers, pre-Flask
+
     return app

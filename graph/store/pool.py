@@ -210,10 +210,10 @@ class PoolCare:
             ready = sum(1 for w in self._pool.procs.values() if w.ready)
         return max(0, ready - idle)
 
-    @property
-    def generation(self) -> int:
-        """How many updates were applied: with the release, names the data a query sees."""
-        return len(self._log)
+    def cache_version(self) -> tuple[str, int]:
+        """What the data a query sees depends on: the release (immutable) and how many
+        updates were applied since. Equal versions give equal answers."""
+        return (str(self._pool.source[1]), len(self._log))
 
 
 def _renice(w: Worker, nice: int) -> bool:
