@@ -112,6 +112,11 @@ def _run(
     from granian.log import LogLevels
     from granian.server import Server
 
+    if processes > 1 and "ZONEGRAPH_QUERY_WORKERS" not in overrides:
+        from graph.store.pool import default_workers
+
+        # Each process has a pool of its own: share the machine's workers out between them.
+        overrides = {**overrides, "ZONEGRAPH_QUERY_WORKERS": max(2, default_workers() // processes)}
     os.environ[SETTINGS_ENV] = json.dumps(overrides)
     server = Server(
         "zonegraph",
