@@ -228,8 +228,8 @@ def explanations(scale: dict[str, Any]) -> list[str]:
     if any(t.startswith("query-mix p50 ≤") for t in missed):
         out.append(
             "- **Query mix vs Oxigraph server.** Both evaluate with Oxigraph; ZoneGraph's request "
-            f"path costs about {overhead:.1f} ms more per query (median difference): Flask on "
-            "waitress, the allow-list check, and a round trip to a worker process that can be "
+            f"path costs about {overhead:.1f} ms more per query (median difference): Flask under "
+            "granian, the allow-list check, and a round trip to a worker process that can be "
             "killed on timeout. Cheap queries (label lookup, DESCRIBE) are dominated by it, "
             "heavy ones (GROUP BY, OPTIONAL, COUNT) are not."
         )
@@ -243,11 +243,13 @@ def explanations(scale: dict[str, Any]) -> list[str]:
         )
     if any(t.startswith("HTTP") for t in missed):
         out.append(
-            "- **HTTP throughput.** Oxigraph's server is Rust with no per-request Python; "
-            "ZoneGraph serves each request through Python (waitress threads under the GIL, "
-            "Flask, result bytes passed back from a worker process), and on this 2-core machine "
-            "wrk takes part of the CPU too. Closing the gap needs fewer Python steps per request "
-            "(e.g. passing the worker's bytes straight to the socket), not a faster engine."
+            "- **HTTP throughput.** Warm requests are answered by the response cache in front "
+            "of Flask (one process: one interpreter lock; `zonegraph serve --processes 2` "
+            "shares the workers out over two). Cold requests each go through Flask, the "
+            "scheduler and a round trip to a worker process that can be killed at the time "
+            "limit (pyoxigraph cannot cancel a query in process); Oxigraph's server does the "
+            "same work in Rust with no per-request Python, and on this 2-core machine wrk "
+            "takes part of the CPU too."
         )
     if any(t.startswith("cold start") for t in missed):
         out.append(
