@@ -43,6 +43,7 @@ PY = sys.executable
 ZONEGRAPH = str(Path(PY).with_name("zonegraph"))
 QUERIES = sorted((REPO / "bench" / "queries").glob("[0-9]*.rq"))
 HTTP_QUERIES = {"simple": "http-simple.rq", "medium": "http-medium.rq"}
+COLD_SERVERS = ("ZoneGraph embedded", "Oxigraph server", "Oxigraph server (memory)")
 JSON = "application/sparql-results+json"
 TURTLE = "text/turtle"
 
@@ -154,8 +155,8 @@ def latency(target: Target, query: str, accept: str, budget: float, cap: float) 
     post(target, query, accept, cap)  # warm-up (not counted)
     while len(times) < 30 and (len(times) < 3 or time.monotonic() - started < budget):
         t = time.perf_counter()
-        try:
-            status, _ = post(target, query, accept, cap)
+        try:  # a distinct text each run (a comment): evaluated every time, never a cache hit
+            status, _ = post(target, f"{query}\n# run {len(times)}", accept, cap)
         except TimeoutError:
             return {"timed_out": cap, "runs": len(times)}
         if status != 200:
@@ -173,6 +174,16 @@ LUA = """wrk.method = "POST"
 wrk.body = {body}
 wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
 wrk.headers["Accept"] = "application/sparql-results+json"
+local cold = {cold}
+local counter = 0
+if cold then
+  request = function()
+    -- a distinct text each time (a trailing comment): no cache can answer it
+    counter = counter + 1
+    local body = wrk.body .. "%0A%23+cold+" .. tostring(math.random(1, 1e9)) .. "-" .. counter
+    return wrk.format(nil, nil, nil, body)
+  end
+end
 local shown = false
 response = function(status, headers, body)
   if status ~= 200 and not shown then
@@ -183,10 +194,17 @@ end
 """
 
 
-def throughput(target: Target, query: str, seconds: int, workdir: Path) -> dict[str, Any]:
-    """wrk -t2 -c16 for a fixed duration (bounded: it stops by itself); requests/s, p50, p99."""
+def throughput(
+    target: Target, query: str, seconds: int, workdir: Path, cold: bool = False
+) -> dict[str, Any]:
+    """wrk -t2 -c16 for a fixed duration (bounded: it stops by itself); requests/s, p50, p99.
+
+    Warm: the same query again and again (what a cache may answer); cold: every request a
+    distinct text (the query plus a unique comment), so every one is parsed and evaluated.
+    """
     script = workdir / f"wrk-{target.name}.lua"
-    script.write_text(LUA.format(body=json.dumps(target.body(query).decode())), encoding="utf-8")
+    body = json.dumps(target.body(query).decode())
+    script.write_text(LUA.format(body=body, cold="true" if cold else "false"), encoding="utf-8")
     url = f"http://{target.host_port[0]}:{target.host_port[1]}{target.path}"
     out = subprocess.run(
         ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(script),
@@ -235,23 +253,9 @@ def run_scale(
         targets.append(zg)
         out["cold_start_s"] = wait_http(zg, time.monotonic() + 60)
 
-        ox_remote = start_oxigraph(workdir / "ox-remote", timeout_s=30)
-        t = time.perf_counter()
-        publish_remote(data, ox_remote.settings)
-        remote_load = time.perf_counter() - t
-        ox_pid = ox_remote.process.pid
-        zr = serve_zonegraph(
-            "zg-remote",
-            [],
-            workdir,
-            ["--store=remote", "--remote-dialect=oxigraph",
-             f"--remote-query-url={ox_remote.settings.query_url}"],
-        )  # fmt: skip
-        zr.pids.append(ox_pid)
-        targets += [zr, Target("ox-remote-engine", ("127.0.0.1", 0), "", {}, [], ox_remote)]
-        wait_http(zr, time.monotonic() + 60)
-        out["load"]["ZoneGraph remote (GSP into Oxigraph server)"] = {"seconds": remote_load}
-
+        servers: dict[str, Target] = {"ZoneGraph embedded": zg}
+        if not args.quick:
+            _peers(servers, targets, data, nq, workdir, args, out)
         ox_dir = workdir / "ox-alone"
         ox_dir.mkdir()
         t = time.perf_counter()
@@ -265,64 +269,40 @@ def run_scale(
         ox = Target("oxigraph", ("127.0.0.1", port), "/query", {"union-default-graph": ""},
                     [alone.process.pid], alone)  # fmt: skip
         targets.append(ox)
+        servers["Oxigraph server"] = ox
         out["load"]["Oxigraph server alone (oxigraph load)"] = {"seconds": ox_load}
-
-        rport = free_port()
+        mem = start_oxigraph(workdir / "ox-memory", timeout_s=None, in_memory=True)
         t = time.perf_counter()
-        rlog = (workdir / "rdflib.log").open("wb")
-        rproc = subprocess.Popen([PY, "-m", "bench.rdflib_app", str(nq), str(rport)], cwd=REPO,
-                                 stdout=rlog, stderr=subprocess.STDOUT)  # fmt: skip
-        rd = Target("rdflib-endpoint", ("127.0.0.1", rport), "/", {}, [rproc.pid], rproc)
-        targets.append(rd)
-        wait_http(rd, time.monotonic() + 600)
-        out["load"]["rdflib-endpoint (memory store)"] = {"seconds": time.perf_counter() - t}
-
-        servers = {"ZoneGraph embedded": zg, "ZoneGraph remote": zr, "Oxigraph server": ox,
-                   "rdflib-endpoint": rd}  # fmt: skip
-        restarts = 0
-        for path in QUERIES:
-            text = path.read_text(encoding="utf-8")
-            accept = TURTLE if re.search(r"^(DESCRIBE|CONSTRUCT)", text, re.M) else JSON
-            row: dict[str, Any] = {}
-            for name, target in servers.items():
-                slow = name == "rdflib-endpoint"
-                before = previous.get(path.stem, {}).get(name, {}) if slow else {}
-                growth = out["quads"] / previous.get("quads", out["quads"])
-                if slow and (
-                    "timed_out" in before or before.get("p50", 0) * growth > 2 * args.rdflib_cap
-                ):
-                    # rdflib's engine grows at least linearly: skip a certain timeout, which
-                    # would cost a restart (a reload of the data) to stop it.
-                    row[name] = {"timed_out": args.rdflib_cap, "skipped": True,
-                                 "previous_p50": before.get("p50")}  # fmt: skip
-                    continue
-                row[name] = latency(target, text, accept, budget=3 if slow else 2,
-                                    cap=args.rdflib_cap if slow else 30)  # fmt: skip
-                if "timed_out" in row[name] and slow and restarts < 2:
-                    restarts += 1
-                    rd.stop()  # it would keep computing: restart it for the next query
-                    rproc = subprocess.Popen(
-                        [PY, "-m", "bench.rdflib_app", str(nq), str(rport)], cwd=REPO,
-                        stdout=rlog, stderr=subprocess.STDOUT,
-                    )  # fmt: skip
-                    rd.process, rd.pids = rproc, rd.pids + [rproc.pid]
-                    wait_http(rd, time.monotonic() + 600)
-            out["queries"][path.stem] = row
-            print(f"  {path.stem}: " + ", ".join(
-                f"{n} {v.get('p50', 0) * 1000:.1f} ms" if "p50" in v else f"{n} {v}"
-                for n, v in row.items()), flush=True)  # fmt: skip
+        publish_remote(data, mem.settings)
+        out["load"]["Oxigraph server in memory (GSP)"] = {"seconds": time.perf_counter() - t}
+        port = int(mem.settings.query_url.rsplit(":", 1)[1].split("/")[0])
+        oxm = Target("oxigraph-memory", ("127.0.0.1", port), "/query",
+                     {"union-default-graph": ""}, [mem.process.pid], mem)  # fmt: skip
+        targets.append(oxm)
+        servers["Oxigraph server (memory)"] = oxm
+        if not args.quick:
+            _query_mix(servers, out, args, previous, nq)
         for kind, file in HTTP_QUERIES.items():
             text = (REPO / "bench" / "queries" / file).read_text(encoding="utf-8")
             out["http"][kind] = {
                 name: throughput(target, text, args.http_seconds, workdir)
                 for name, target in servers.items()
             }
-            print(f"  http {kind}: {out['http'][kind]}", flush=True)
+            out.setdefault("http_cold", {})[kind] = {
+                name: throughput(target, text, args.http_seconds, workdir, cold=True)
+                for name, target in servers.items()
+                if name in COLD_SERVERS
+            }
+            print(f"  http {kind}: warm {out['http'][kind]}", flush=True)
+            print(f"  http {kind}: cold {out['http_cold'][kind]}", flush=True)
         for name, target in servers.items():
             out.setdefault("server_peak_mb", {})[name] = sum(tree_peak_mb(p) for p in target.pids)
     finally:
         for target in targets:
             target.stop()
+    if args.quick:
+        out["validation"], out["analyses"] = {"skipped": True}, {"skipped": True}
+        return out
     out["validation"] = task("validate", str(nq), timeout=args.shacl_cap)
     print(f"  validation: {out['validation']}", flush=True)
     out["analyses"] = task("analyses", str(workdir / "zg-data"), timeout=args.analysis_cap)
@@ -330,11 +310,102 @@ def run_scale(
     return out
 
 
+def _peers(
+    servers: dict[str, Target],
+    targets: list[Target],
+    data: bytes,
+    nq: Path,
+    workdir: Path,
+    args: argparse.Namespace,
+    out: dict[str, Any],
+) -> None:
+    """ZoneGraph over a remote Oxigraph server, and rdflib-endpoint (not in --quick)."""
+    ox_remote = start_oxigraph(workdir / "ox-remote", timeout_s=30)
+    t = time.perf_counter()
+    publish_remote(data, ox_remote.settings)
+    remote_load = time.perf_counter() - t
+    ox_pid = ox_remote.process.pid
+    zr = serve_zonegraph(
+        "zg-remote",
+        [],
+        workdir,
+        ["--store=remote", "--remote-dialect=oxigraph",
+         f"--remote-query-url={ox_remote.settings.query_url}"],
+    )  # fmt: skip
+    zr.pids.append(ox_pid)
+    targets += [zr, Target("ox-remote-engine", ("127.0.0.1", 0), "", {}, [], ox_remote)]
+    wait_http(zr, time.monotonic() + 60)
+    out["load"]["ZoneGraph remote (GSP into Oxigraph server)"] = {"seconds": remote_load}
+
+    rport = free_port()
+    t = time.perf_counter()
+    rlog = (workdir / "rdflib.log").open("wb")
+    rproc = subprocess.Popen([PY, "-m", "bench.rdflib_app", str(nq), str(rport)], cwd=REPO,
+                             stdout=rlog, stderr=subprocess.STDOUT)  # fmt: skip
+    rd = Target("rdflib-endpoint", ("127.0.0.1", rport), "/", {}, [rproc.pid], rproc)
+    targets.append(rd)
+    wait_http(rd, time.monotonic() + 600)
+    out["load"]["rdflib-endpoint (memory store)"] = {"seconds": time.perf_counter() - t}
+
+    servers["ZoneGraph remote"] = zr
+    servers["rdflib-endpoint"] = rd
+
+
+def _query_mix(
+    servers: dict[str, Target],
+    out: dict[str, Any],
+    args: argparse.Namespace,
+    previous: dict[str, Any],
+    nq: Path,
+) -> None:
+    """p50/p95 of each query of bench/queries on every server (rdflib restarted on timeout)."""
+    rd = servers["rdflib-endpoint"]
+    rport = rd.host_port[1]
+    rlog = (nq.parent / "rdflib.log").open("ab")
+    restarts = 0
+    for path in QUERIES:
+        text = path.read_text(encoding="utf-8")
+        accept = TURTLE if re.search(r"^(DESCRIBE|CONSTRUCT)", text, re.M) else JSON
+        row: dict[str, Any] = {}
+        for name, target in servers.items():
+            slow = name == "rdflib-endpoint"
+            before = previous.get(path.stem, {}).get(name, {}) if slow else {}
+            growth = out["quads"] / previous.get("quads", out["quads"])
+            if slow and (
+                "timed_out" in before or before.get("p50", 0) * growth > 2 * args.rdflib_cap
+            ):
+                # rdflib's engine grows at least linearly: skip a certain timeout, which
+                # would cost a restart (a reload of the data) to stop it.
+                row[name] = {"timed_out": args.rdflib_cap, "skipped": True,
+                             "previous_p50": before.get("p50")}  # fmt: skip
+                continue
+            row[name] = latency(target, text, accept, budget=3 if slow else 2,
+                                cap=args.rdflib_cap if slow else 30)  # fmt: skip
+            if "timed_out" in row[name] and slow and restarts < 2:
+                restarts += 1
+                rd.stop()  # it would keep computing: restart it for the next query
+                rproc = subprocess.Popen(
+                    [PY, "-m", "bench.rdflib_app", str(nq), str(rport)], cwd=REPO,
+                    stdout=rlog, stderr=subprocess.STDOUT,
+                )  # fmt: skip
+                rd.process, rd.pids = rproc, rd.pids + [rproc.pid]
+                wait_http(rd, time.monotonic() + 600)
+        out["queries"][path.stem] = row
+        print(f"  {path.stem}: " + ", ".join(
+            f"{n} {v.get('p50', 0) * 1000:.1f} ms" if "p50" in v else f"{n} {v}"
+            for n, v in row.items()), flush=True)  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scales", default="10000,100000,1000000")
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--http-seconds", type=int, default=15)
+    parser.add_argument("--http-seconds", type=int, default=10)
+    parser.add_argument(
+        "--quick",
+        action="store_true",
+        help="HTTP throughput only, against Oxigraph on disk and in memory (for iterating)",
+    )
     parser.add_argument("--rdflib-cap", type=float, default=10.0)
     parser.add_argument("--shacl-cap", type=float, default=150.0)
     parser.add_argument("--analysis-cap", type=float, default=240.0)

@@ -110,3 +110,19 @@ class AmbiguousEntityError(UnknownEntityError):
         super().__init__(text, candidates)
         names = "、".join(f"{m.label_zh or m.label_en} <{m.iri}>" for m in candidates[:8])
         self.args = (f"{text!r} names {len(candidates)} entities / 「{text}」有多个匹配: {names}",)
+
+
+class ServiceBusy(QueryTimeout):
+    """The service cannot evaluate this query now (over capacity, or its worker was lost).
+
+    Not the query's fault: the client should send it again after `retry_after` seconds, which
+    the HTTP layer passes on as a Retry-After header with a 503.
+    """
+
+    def __init__(self, message: str, retry_after: int = 1) -> None:
+        self.retry_after = retry_after
+        super().__init__(message)
+
+
+class TooManyQueries(ServiceBusy):
+    """One client has more queries waiting or running than its share (HTTP 429)."""

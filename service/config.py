@@ -141,9 +141,35 @@ _ROWS = (
     ),
     Setting(
         "ZONEGRAPH_QUERY_WORKERS",
-        2,
-        "Query worker processes (each can be killed on timeout).",
+        None,
+        "Query worker processes (each can be killed on timeout, and shared out between "
+        "`--processes`).",
         _count,
+        int,
+        shown="CPU cores + 2, at most 8",
+    ),
+    Setting(
+        "ZONEGRAPH_HEAVY_AFTER",
+        0.5,
+        "Seconds after which a running query counts as long and needs one of the heavy slots.",
+        _positive,
+        float,
+    ),
+    Setting(
+        "ZONEGRAPH_HEAVY_WORKERS",
+        None,
+        "Workers that may run long queries at once (reniced); more are stopped with 503 and "
+        "Retry-After.",
+        _count,
+        int,
+        shown="half the workers",
+    ),
+    Setting(
+        "ZONEGRAPH_RESPONSE_CACHE_BYTES",
+        64_000_000,
+        "Bytes of /sparql answers kept for repeated queries (keyed by release, update "
+        "generation, query, dataset and format); 0 turns the cache off.",
+        int,
         int,
     ),
     Setting(

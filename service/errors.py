@@ -17,7 +17,9 @@ from graph.errors import (
     QueryError,
     QueryRefused,
     QueryTimeout,
+    ServiceBusy,
     StoreError,
+    TooManyQueries,
     UnknownEntityError,
     ZoneGraphError,
 )
@@ -25,12 +27,14 @@ from graph.errors import (
 log = logging.getLogger(__name__)
 
 # A timed-out query is 503 Service Unavailable, as Fuseki answers (its message is shown: the
-# client can narrow the query); an overloaded pool (all workers busy) is the same condition.
+# client can narrow the query); an overloaded pool (all workers busy) is the same condition,
+# with Retry-After; a client over its share of the pool gets 429 Too Many Requests.
 # A name that matches nothing is 404, one that matches several is 400; both list candidates.
 STATUS: list[tuple[type[Exception], int]] = [
     (AmbiguousEntityError, 400),
     (UnknownEntityError, 404),
     (NotAcceptableError, 406),
+    (TooManyQueries, 429),
     (QueryRefused, 400),
     (QueryError, 400),
     (QueryTimeout, 503),
@@ -75,7 +79,10 @@ def init_app(app: Flask) -> None:
                 if status >= 500 and not isinstance(exc, QueryTimeout):
                     log.exception("store failure")
                     return error_response("internal store error", status)
-                return error_response(str(exc), status, _details(exc))
+                resp = error_response(str(exc), status, _details(exc))
+                if isinstance(exc, ServiceBusy):
+                    resp.headers["Retry-After"] = str(exc.retry_after)
+                return resp
         return error_response(str(exc), 400)
 
     @app.errorhandler(HTTPException)

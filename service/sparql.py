@@ -136,6 +136,7 @@ def sparql() -> Response | WerkzeugResponse:
             graph_format=graph,
             default_graphs=op.default_graphs,
             named_graphs=op.named_graphs,
+            client=request.remote_addr,
         )
     )
     resp = Response(result.body, mimetype=result.media_type)

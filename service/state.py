@@ -48,6 +48,8 @@ def make_backend(config: Mapping[str, Any]) -> Backend:
         "max_rows": config["ZONEGRAPH_MAX_RESULT_ROWS"],
         # Updates are an in-memory overlay on the release, so they need memory-backed workers.
         "updatable": bool(config["ZONEGRAPH_UPDATE_TOKEN"]),
+        "heavy_after": config["ZONEGRAPH_HEAVY_AFTER"],
+        "heavy_workers": config["ZONEGRAPH_HEAVY_WORKERS"],
     }
     if kind == "memory":
         from graph.pipeline import compile_sources

@@ -68,6 +68,23 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def query_workers(pid: int) -> list[int]:
+    """The query worker processes under `pid` (under granian they are grandchildren)."""
+    found: list[int] = []
+    todo = [pid]
+    while todo:
+        for child in children(todo.pop()):
+            try:
+                cmdline = Path(f"/proc/{child}/cmdline").read_bytes()
+            except OSError:
+                continue
+            if b"graph.store.worker" in cmdline:
+                found.append(child)
+            else:
+                todo.append(child)
+    return sorted(found)
+
+
 def wait_for(predicate: Any, what: str, limit: float = 30.0) -> None:
     """Poll until `predicate()` holds (a readiness wait, not a timing assertion)."""
     deadline = time.monotonic() + limit

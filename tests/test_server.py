@@ -1,4 +1,4 @@
-"""A real server: `zonegraph serve` (waitress) on a free port, queried by independent clients.
+"""A real server: `zonegraph serve` (granian) on a free port, queried by independent clients.
 
 SPARQLWrapper and rdflib's SPARQLStore speak the protocol their own way; their answers are
 checked against `zonegraph query` on the same data directory.
@@ -24,7 +24,7 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, N3, RDFXML, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from tests.helpers_server import RUNAWAY, ZONEGRAPH, Server, children, pid_alive
+from tests.helpers_server import RUNAWAY, ZONEGRAPH, Server, pid_alive, query_workers, wait_for
 
 pytestmark = pytest.mark.server
 
@@ -170,11 +170,12 @@ def test_update_over_http(server: Server) -> None:
 
 def test_stopping_the_server_stops_its_workers(data_dir: Path) -> None:
     srv = Server(data_dir, {"ZONEGRAPH_QUERY_WORKERS": 2})
-    workers = children(srv.proc.pid)
+    workers = query_workers(srv.proc.pid)
     assert len(workers) == 2 and all(pid_alive(p) for p in workers)
     srv.stop()
     assert srv.proc.returncode == 0
-    assert not any(pid_alive(p) for p in workers)
+    # Each worker sees its pipe close as the serving process ends, and exits.
+    wait_for(lambda: not any(pid_alive(p) for p in workers), "the query workers to exit", 5)
 
 
 def test_rdflib_update_store_named_graph_workflow(server: Server) -> None:
@@ -216,7 +217,7 @@ DESCRIBE = "DESCRIBE <https://w3id.org/zonegraph/id/park/guangzhou-international
 
 @pytest.mark.parametrize("fmt", [RDFXML, N3])
 def test_sparqlwrapper_construct_and_describe_in_rdfxml_and_n3(
-    server: Server, sparql_data_dir: Path, fmt: str
+    server: Server, data_dir: Path, fmt: str
 ) -> None:
     """SPARQLWrapper sends `format=rdf+xml` / `format=n3` beside its Accept header (issue 10:
     both got 406); the graph it gets is the one `zonegraph query` gives."""
@@ -226,7 +227,7 @@ def test_sparqlwrapper_construct_and_describe_in_rdfxml_and_n3(
             ours = result
         else:  # N3: the bytes, which are Turtle (a subset of N3)
             ours = Graph().parse(data=result, format="n3")
-        expected = Graph().parse(data=cli(sparql_data_dir, query, "nt"), format="nt")
+        expected = Graph().parse(data=cli(data_dir, query, "nt"), format="nt")
         assert len(expected) > 5
         assert isomorphic(ours, expected), (fmt, query)
 

@@ -99,11 +99,21 @@ def _terminate_as_exit() -> Iterator[None]:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="A folder of fact files (*.trig) and documents.ttl to build instead of the shipped one.",
 )
+@click.option(
+    "--nquads",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    help="Publish a ready N-Quads dataset (e.g. from `zonegraph generate`) instead of sources.",
+)
 @remote_options
 @click.pass_context
 @reports_errors
 def build_cmd(
-    ctx: click.Context, /, skip_validation: bool, sources: Path | None, **remote: Any
+    ctx: click.Context,
+    /,
+    skip_validation: bool,
+    sources: Path | None,
+    nquads: Path | None,
+    **remote: Any,
 ) -> None:
     """Compile the sources, validate them, and publish the store atomically.
 
@@ -113,9 +123,16 @@ def build_cmd(
     from graph import pipeline
 
     settings = _remote_settings(remote) if remote["store"] == "remote" else None
+    if nquads is not None and sources is not None:
+        raise InputError("give --sources or --nquads, not both")
+    quads = _read_nquads(nquads) if nquads is not None else None
     with _terminate_as_exit():
         result = pipeline.run(
-            _data_dir(ctx), sources=sources, validate=not skip_validation, remote=settings
+            _data_dir(ctx),
+            sources=sources,
+            nquads=quads,
+            validate=not skip_validation,
+            remote=settings,
         )
     if result.report is not None and not result.report.conforms:
         click.echo(result.report.text(), err=True)
@@ -138,6 +155,20 @@ def build_cmd(
         f"{st.quotes} quotes) to {release.path} in {total:.1f}s "
         f"(compile {result.seconds['build']:.1f}s)"
     )
+
+
+def _read_nquads(path: Path) -> bytes:
+    """The file's bytes, checked as N-Quads first: a syntax error is one line naming the file
+    and the line, before anything is validated or published."""
+    import pyoxigraph as ox
+
+    data = path.read_bytes()
+    try:
+        for _ in ox.parse(data, format=ox.RdfFormat.N_QUADS):
+            pass
+    except SyntaxError as exc:
+        raise InputError(f"{path}: not valid N-Quads: {exc}") from None
+    return data
 
 
 def _remote_settings(options: dict[str, Any]) -> Any:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
-from rdflib import Graph
-from rdflib.term import Node
+if TYPE_CHECKING:  # not at run time: query workers import this package and only need Oxigraph
+    from rdflib import Graph
+    from rdflib.term import Node
 
 ResultKind = Literal["solutions", "boolean", "graph"]
 
@@ -39,6 +40,7 @@ class QueryRequest:
     named_graphs: Sequence[str] | None = None
     timeout: float | None = None
     max_rows: int | None = None
+    client: str | None = None  # who asks (the peer address): fair shares between clients
 
 
 class Backend(Protocol):

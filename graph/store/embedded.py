@@ -3,9 +3,10 @@
 pyoxigraph cannot cancel a query (PERFORMANCE.md), so a time limit that really stops one needs
 process isolation: each query goes to an idle worker process; if no answer comes within the
 limit the worker is killed, a fresh one is started in the background, and the caller gets
-QueryTimeout. Workers are fresh interpreters (`python -m graph.store.worker`, as multiprocessing's
-'spawn' does, but without re-importing the caller's main script): nothing of the threaded
-server is forked, and a script that opens a backend needs no `if __name__ == "__main__"`.
+QueryTimeout. Workers are fresh interpreters (`python -m graph.store.worker`, as
+multiprocessing's 'spawn' does, but without re-importing the caller's main script): nothing of
+the threaded server is forked, and a script that opens a backend needs no
+`if __name__ == "__main__"`.
 Each talks to the pool over a socket pair wrapped in a multiprocessing Connection.
 
 Each worker opens the published release read-only (RocksDB allows many readers), or, when the
@@ -20,20 +21,25 @@ a seccomp filter before it reads anything (graph.store.sandbox), so it cannot op
 connection at all, or, with an allow-list, only to the (address, port) pairs the supervisor
 thread started here for that worker accepts. The lexical check (graph.store.safety) still runs
 here first, as a fast and conservative answer: a refused query costs no worker time.
+
+Which query gets the next idle worker, and how long it may keep it, is graph.store.scheduler's
+job: long-running queries share a bounded budget (and run reniced), so cheap ones are always
+answered. A worker lost mid-query (killed, crashed) costs the client nothing it cannot retry:
+a read-only query is sent once more to another worker, anything else is a 503. A watcher
+thread replaces workers that die while idle and keeps the pool at its size; `health()` says
+whether the pool can answer.
 """
 
 from __future__ import annotations
 
 import atexit
 import os
-import queue
 import socket
 import subprocess
 import sys
 import threading
 import weakref
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
@@ -41,32 +47,15 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import NotAcceptableError, QueryError, QueryTimeout, StoreError
-from graph.namespaces import PREFIXES
+from graph.errors import NotAcceptableError, QueryError, StoreError
 from graph.store import QueryRequest, QueryResponse, sandbox
+from graph.store.pool import Pool, PoolCare, Worker, default_workers
 from graph.store.release import Release, current_release, hold, unhold
-from graph.store.safety import check_query, syntax_error
+from graph.store.safety import check_query
+from graph.store.scheduler import Policy, Scheduler
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
-
-
-@dataclass
-class _Worker:
-    process: subprocess.Popen[bytes]
-    conn: Connection
-    applied: int = 0  # how many logged updates this worker has replayed
-    supervisor: sandbox.Supervisor | None = None  # answers its held connects (allow-list)
-
-
-@dataclass
-class _Pool:
-    source: tuple[str, Any]
-    size: int
-    idle: queue.Queue[_Worker] = field(default_factory=queue.Queue)
-    procs: dict[int, _Worker] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    closed: bool = False
 
 
 def _to_rdflib(term: tuple[str, ...]) -> Node:
@@ -81,7 +70,7 @@ def _to_rdflib(term: tuple[str, ...]) -> Node:
     return Literal(value, datatype=URIRef(datatype) if datatype else None)
 
 
-class EmbeddedBackend:
+class EmbeddedBackend(PoolCare):
     """Oxigraph in `workers` killable processes, with a per-query time limit and a row cap."""
 
     def __init__(
@@ -89,11 +78,21 @@ class EmbeddedBackend:
         source: tuple[str, Any],
         allow: tuple[str, ...] = (),
         *,
-        workers: int = 2,
+        workers: int | None = None,
         timeout: float = 10.0,
         max_rows: int | None = None,
         updatable: bool = False,
+        heavy_after: float = 0.5,
+        heavy_workers: int | None = None,
     ) -> None:
+        workers = workers or default_workers()
+        heavy = heavy_workers or max(1, workers // 2)
+        self.policy = Policy(
+            heavy_slots=min(heavy, workers),
+            heavy_after=heavy_after,
+            client_running=max(1, workers - 1),
+            client_heavy=max(1, heavy // 2),
+        )
         self.allow = allow
         self.timeout = timeout
         self.max_rows = max_rows
@@ -105,7 +104,10 @@ class EmbeddedBackend:
         # these destinations through; without one they cannot open a network socket at all.
         self._destinations = sandbox.destinations(allow) if allow else None
         self._hold: Path | None = None  # the release this backend keeps from pruning
-        self._pool = _Pool(source, workers)
+        self._pool = Pool(source, workers)
+        self._scheduler: Scheduler[Worker] = Scheduler(
+            self.policy, lambda w: w.process.poll() is None
+        )
         started = [self._start() for _ in range(workers)]
         try:
             for w in started:
@@ -114,8 +116,9 @@ class EmbeddedBackend:
             self.close()
             raise
         for w in started:
-            self._pool.idle.put(w)
+            self._scheduler.put(w)
         _LIVE.add(self)
+        threading.Thread(target=self._watch, name="zonegraph-pool-watch", daemon=True).start()
 
     @classmethod
     def open(
@@ -158,7 +161,7 @@ class EmbeddedBackend:
 
     # --- the worker pool -------------------------------------------------------------------
 
-    def _start(self) -> _Worker:
+    def _start(self) -> Worker:
         ours, theirs = socket.socketpair()
         network = "offline" if self._destinations is None else "supervised"
         env = dict(os.environ)
@@ -174,13 +177,13 @@ class EmbeddedBackend:
         finally:
             theirs.close()
         conn = Connection(ours.detach())
-        w = _Worker(proc, conn)
+        w = Worker(proc, conn)
         with self._pool.lock:
             self._pool.procs[proc.pid] = w
         conn.send(self._pool.source)
         return w
 
-    def _ready(self, w: _Worker) -> None:
+    def _ready(self, w: Worker) -> None:
         """Wait for a new worker to confine itself and open its store; StoreError if it cannot."""
         confined, listener = sandbox.receive(w.conn.fileno())
         if listener is not None and self._destinations is not None:
@@ -195,10 +198,13 @@ class EmbeddedBackend:
             status = ("error", "sandbox", "the worker did not confirm its network sandbox")
         if status[0] != "ok":
             self._kill(w)
+            self._pool.start_error = str(status[2])
             what = "start" if status[1] == "sandbox" else "open the store"
             raise StoreError(f"query worker cannot {what}: {status[2]}")
+        w.ready = True
+        self._pool.start_error = None
 
-    def _kill(self, w: _Worker) -> None:
+    def _kill(self, w: Worker) -> None:
         """Kill and reap a worker once, even when a timeout and close() race to do it."""
         with self._pool.lock:
             owned = self._pool.procs.pop(w.process.pid, None) is not None
@@ -211,79 +217,34 @@ class EmbeddedBackend:
 
     def _replace(self) -> None:
         """Start a worker in the background to take the place of one that was killed."""
+        with self._pool.lock:
+            self._pool.starting += 1
 
         def start() -> None:
-            if self._pool.closed:
-                return
             try:
-                w = self._start()
-                self._ready(w)
-            except StoreError:
-                return
-            if self._pool.closed:
-                self._kill(w)
-            else:
-                self._pool.idle.put(w)
+                if self._pool.closed:
+                    return
+                try:
+                    w = self._start()
+                    self._ready(w)
+                except (StoreError, OSError) as exc:
+                    self._pool.start_error = self._pool.start_error or str(exc)
+                    return
+                if self._pool.closed:
+                    self._kill(w)
+                else:
+                    self._scheduler.put(w)
+            finally:
+                with self._pool.lock:
+                    self._pool.starting -= 1
 
         threading.Thread(target=start, name="zonegraph-respawn", daemon=True).start()
-
-    def _call(self, msg: dict[str, Any], timeout: float | None) -> Any:
-        """Send one request to an idle worker and wait at most `timeout` seconds for it."""
-        if self._pool.closed:
-            raise StoreError("the query backend is closed")
-        limit = self.timeout if timeout is None else timeout
-        try:
-            w = self._pool.idle.get(timeout=limit)
-        except queue.Empty:
-            raise QueryTimeout(
-                f"all query workers stayed busy for {limit:g} s; try again later (服务繁忙)"
-            ) from None
-        log = self._log
-        msg = {**msg, "prefixes": PREFIXES, "updates": log[w.applied :]}
-        try:
-            w.conn.send(msg)
-            answered = w.conn.poll(limit)
-            reply = w.conn.recv() if answered else None
-        except (EOFError, OSError, BrokenPipeError):
-            self._kill(w)
-            self._replace()
-            raise StoreError("a query worker stopped unexpectedly") from None
-        if reply is None:
-            self._kill(w)
-            self._replace()
-            raise QueryTimeout(
-                f"query stopped after the {limit:g} s time limit (查询超时); "
-                "narrow it down, add a LIMIT, or avoid cross joins"
-            )
-        if reply[0] == "ok" and msg["op"] == "update":
-            log.append(msg["text"])  # callers hold the update lock: the log order is kept
-        w.applied = len(log)
-        self._pool.idle.put(w)
-        if reply[0] == "ok":
-            return reply[1]
-        _, kind, message = reply
-        if kind == "syntax":
-            raise syntax_error(SyntaxError(message))
-        if kind == "query":
-            what = "update" if msg["op"] == "update" else "query"
-            raise QueryError(f"{what} failed: {message}")
-        raise StoreError(message)
-
-    def worker_pids(self) -> list[int]:
-        """Process ids of the live workers (for monitoring and tests)."""
-        with self._pool.lock:
-            return sorted(self._pool.procs)
-
-    def busy(self) -> int:
-        """How many workers are evaluating a request right now."""
-        with self._pool.lock:
-            return len(self._pool.procs) - self._pool.idle.qsize()
 
     # --- the Backend protocol --------------------------------------------------------------
 
     def _checked(self, text: str) -> bool:
         """Apply the allow-list; True when the query names its own dataset (FROM …)."""
-        targets = check_query(text, allow=self.allow, local_graphs=set(self.named_graphs()))
+        targets = check_query(text, allow=self.allow, local_graphs=self.named_graphs)
         return any(keyword.startswith("FROM") for keyword, _ in targets)
 
     def run(self, request: QueryRequest) -> QueryResponse:
@@ -301,6 +262,7 @@ class EmbeddedBackend:
                 "max_rows": cap,
             },
             request.timeout,
+            request.client,
         )
         if reply[0] == "not-acceptable":
             raise NotAcceptableError(f"no acceptable format for a {reply[1]} result")
@@ -321,7 +283,7 @@ class EmbeddedBackend:
     def update(self, text: str, timeout: float | None = None) -> None:
         if not self.updatable:
             raise QueryError("this store is read-only (只读)")
-        check_query(text, allow=self.allow, local_graphs=set(self.named_graphs()))
+        check_query(text, allow=self.allow, local_graphs=self.named_graphs)
         with self._update_lock:
             self._call({"op": "update", "text": text}, timeout)
             self._graphs = None
@@ -335,6 +297,8 @@ class EmbeddedBackend:
     def close(self) -> None:
         """Stop every worker (idle or busy) and wait for it, leaving no zombie behind."""
         self._pool.closed = True
+        self._pool.stop.set()
+        self._scheduler.wake()
         with self._pool.lock:
             everyone = list(self._pool.procs.values())
         for w in everyone:
