@@ -20,6 +20,7 @@ class ZG(DefinedNamespace):
 
     AdministrativeBody: URIRef
     AdministrativeDivision: URIRef
+    Approval: URIRef
     Benefit: URIRef
     BenefitTypeScheme: URIRef
     Comparator: URIRef
@@ -44,6 +45,7 @@ class ZG(DefinedNamespace):
     Indicator: URIRef
     IndicatorScheme: URIRef
     IndustrialCluster: URIRef
+    InvestmentProject: URIRef
     InnovationPlatform: URIRef
     Laboratory: URIRef
     MakerSpace: URIRef
@@ -84,6 +86,7 @@ class ZG(DefinedNamespace):
     curatedIn: URIRef
     sha256: URIRef
     textFile: URIRef
+    timeWords: URIRef
     date: URIRef
     declaredMemberCount: URIRef
     defaultUnit: URIRef
@@ -99,18 +102,23 @@ class ZG(DefinedNamespace):
     groupingOf: URIRef
     hasMeasure: URIRef
     hasMember: URIRef
+    holdsApproval: URIRef
     implementedIn: URIRef
     inDivision: URIRef
     inDocument: URIRef
     incubatedIn: URIRef
     indicator: URIRef
     industry: URIRef
+    investor: URIRef
     issued: URIRef
     issuedBy: URIRef
+    landedIn: URIRef
     lineNumber: URIRef
     locatedIn: URIRef
     maxAmount: URIRef
     memberList: URIRef
+    notAfter: URIRef
+    notBefore: URIRef
     parentDivision: URIRef
     periodInForce: URIRef
     place: URIRef
@@ -120,6 +128,7 @@ class ZG(DefinedNamespace):
     rankAmong: URIRef
     rate: URIRef
     registeredIn: URIRef
+    reportedOn: URIRef
     scaleClass: URIRef
     scope: URIRef
     shareOf: URIRef
@@ -193,6 +202,8 @@ PREFIXES: dict[str, str] = {
     "cluster": BASE + "id/cluster/",
     "grouping": BASE + "id/grouping/",
     "distinction": BASE + "id/distinction/",
+    "approval": BASE + "id/approval/",
+    "project": BASE + "id/project/",
     "doc": BASE + "id/document/",
     "quote": BASE + "id/quote/",
     "stmt": BASE + "id/statement/",
