@@ -26,6 +26,8 @@ class ZG(DefinedNamespace):
     Comparator: URIRef
     ComparatorScheme: URIRef
     County: URIRef
+    CuratorAssertion: URIRef
+    CuratorBasisScheme: URIRef
     DevelopmentStage: URIRef
     DevelopmentStageScheme: URIRef
     DevelopmentZone: URIRef
@@ -35,6 +37,7 @@ class ZG(DefinedNamespace):
     Enterprise: URIRef
     EnterpriseStatusScheme: URIRef
     Event: URIRef
+    Evidence: URIRef
     FigureKind: URIRef
     FigureKindScheme: URIRef
     FreeTradeZoneArea: URIRef
@@ -55,6 +58,7 @@ class ZG(DefinedNamespace):
     NationalETDZ: URIRef
     NationalHighTechZone: URIRef
     Observation: URIRef
+    OfficialDocument: URIRef
     Organization: URIRef
     Park: URIRef
     Period: URIRef
@@ -69,6 +73,8 @@ class ZG(DefinedNamespace):
     ScaleClassScheme: URIRef
     SourceDocument: URIRef
     SourceQuote: URIRef
+    SourceTable: URIRef
+    TableRow: URIRef
     Unit: URIRef
     UnitScheme: URIRef
     ZoneLevelScheme: URIRef
@@ -77,6 +83,7 @@ class ZG(DefinedNamespace):
     administeredBy: URIRef
     administers: URIRef
     approvedBy: URIRef
+    basis: URIRef
     beneficiary: URIRef
     benefit: URIRef
     benefitType: URIRef
@@ -91,6 +98,7 @@ class ZG(DefinedNamespace):
     declaredMemberCount: URIRef
     defaultUnit: URIRef
     distinctionKind: URIRef
+    documentNumber: URIRef
     eligibility: URIRef
     endDate: URIRef
     endOffset: URIRef
@@ -106,6 +114,7 @@ class ZG(DefinedNamespace):
     implementedIn: URIRef
     inDivision: URIRef
     inDocument: URIRef
+    inTable: URIRef
     incubatedIn: URIRef
     indicator: URIRef
     industry: URIRef
@@ -125,9 +134,13 @@ class ZG(DefinedNamespace):
     plannedArea: URIRef
     platformType: URIRef
     producedBy: URIRef
+    promotes: URIRef
     rankAmong: URIRef
+    rationale: URIRef
     rate: URIRef
     registeredIn: URIRef
+    rowKey: URIRef
+    rowNumber: URIRef
     reportedOn: URIRef
     scaleClass: URIRef
     scope: URIRef
@@ -206,6 +219,8 @@ PREFIXES: dict[str, str] = {
     "project": BASE + "id/project/",
     "doc": BASE + "id/document/",
     "quote": BASE + "id/quote/",
+    "curator": BASE + "id/assertion/",
+    "agent": BASE + "id/agent/",
     "stmt": BASE + "id/statement/",
     "div": BASE + "id/division/",
     "gbt": BASE + "concept/gbt4754/",
@@ -221,6 +236,7 @@ PREFIXES: dict[str, str] = {
     "dist": BASE + "concept/distinction/",
     "scale": BASE + "concept/scale/",
     "stage": BASE + "concept/stage/",
+    "basis": BASE + "concept/basis/",
 }
 
 
