@@ -129,6 +129,7 @@ class ZG(DefinedNamespace):
     notAfter: URIRef
     notBefore: URIRef
     parentDivision: URIRef
+    partitionOf: URIRef
     periodInForce: URIRef
     place: URIRef
     plannedArea: URIRef
@@ -145,6 +146,7 @@ class ZG(DefinedNamespace):
     scaleClass: URIRef
     scope: URIRef
     shareOf: URIRef
+    sharePart: URIRef
     startDate: URIRef
     startOffset: URIRef
     subject: URIRef

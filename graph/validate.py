@@ -18,7 +18,7 @@ from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from graph import resources
+from graph import checks, resources
 from graph.build import BuildResult, bind_prefixes, build, load_ontology
 from graph.build.facts import parse_rdf_file
 from graph.errors import ShapesError, SourceError
@@ -128,8 +128,9 @@ def load_shapes(kind: str = "data", folder: Path | None = None) -> Graph:
 
 
 def validate_build(result: BuildResult) -> ValidationReport:
-    """Validate the whole built dataset (all four graphs together) against the data shapes."""
-    return _validate(result.union(), load_shapes("data"), _Locator(result.compiled.locations))
+    """Validate the whole built dataset (all four graphs together): shapes and curator checks."""
+    locator = _Locator(result.compiled.locations)
+    return _validate(result.union(), load_shapes("data"), locator, curator_checks=True)
 
 
 def validate_extra(paths: list[Path]) -> ValidationReport:
@@ -159,7 +160,8 @@ def validate_extra(paths: list[Path]) -> ValidationReport:
             union.add(t)
         bindings = {p: str(ns) for p, ns in ds.namespace_manager.namespaces()}
         texts[path] = (path.read_text(encoding="utf-8"), bindings)
-    return _validate(union, load_shapes("data"), _Locator(result.compiled.locations, texts))
+    locator = _Locator(result.compiled.locations, texts)
+    return _validate(union, load_shapes("data"), locator, curator_checks=True)
 
 
 def lint_ontology(ontology: Graph | None = None) -> ValidationReport:
@@ -215,7 +217,9 @@ def _statement_line(node: Node, text: str, bindings: dict[str, str]) -> int | No
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _validate(data: Graph, shapes: Graph, locator: _Locator) -> ValidationReport:
+def _validate(
+    data: Graph, shapes: Graph, locator: _Locator, curator_checks: bool = False
+) -> ValidationReport:
     try:
         conforms, results, _ = pyshacl.validate(
             data,
@@ -228,8 +232,25 @@ def _validate(data: Graph, shapes: Graph, locator: _Locator) -> ValidationReport
         raise ShapesError(f"the shapes cannot be applied: {exc}") from exc
     assert isinstance(results, Graph)
     violations = [_violation(r, results, shapes, data, locator) for r in _results(results)]
+    findings = checks.run(data) if curator_checks else []
+    violations += [_finding(f, data, shapes, locator) for f in findings]
     violations.sort(key=_sort_key)
-    return ValidationReport(conforms=bool(conforms), violations=tuple(violations))
+    return ValidationReport(conforms=bool(conforms) and not findings, violations=tuple(violations))
+
+
+def _finding(f: checks.Finding, data: Graph, shapes: Graph, locator: _Locator) -> Violation:
+    """A curator check's finding as a violation, located and named like a SHACL result."""
+    return Violation(
+        focus=f.focus,
+        focus_label=_label(f.focus, data),
+        path=_name(f.path, data, shapes) if f.path is not None else None,
+        value=_name(f.value, data, shapes) if f.value is not None else None,
+        message=f.message,
+        severity="Violation",
+        shape=f"zgcheck:{f.check}",
+        location=locator.find(f.focus, data),
+        focus_name=_name(f.focus, data, shapes),
+    )
 
 
 def _results(results: Graph) -> list[Node]:
