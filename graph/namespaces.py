@@ -69,11 +69,13 @@ class ZG(DefinedNamespace):
     Prefecture: URIRef
     Product: URIRef
     Province: URIRef
+    Quotation: URIRef
     ResearchInstitution: URIRef
     ScaleClassScheme: URIRef
     SourceDocument: URIRef
     SourceQuote: URIRef
     SourceTable: URIRef
+    StatementKindScheme: URIRef
     TableRow: URIRef
     Unit: URIRef
     UnitScheme: URIRef
@@ -98,6 +100,7 @@ class ZG(DefinedNamespace):
     declaredMemberCount: URIRef
     defaultUnit: URIRef
     distinctionKind: URIRef
+    directSpeech: URIRef
     documentNumber: URIRef
     eligibility: URIRef
     endDate: URIRef
@@ -115,6 +118,7 @@ class ZG(DefinedNamespace):
     inDivision: URIRef
     inDocument: URIRef
     inTable: URIRef
+    inCapacityOf: URIRef
     incubatedIn: URIRef
     indicator: URIRef
     industry: URIRef
@@ -140,6 +144,7 @@ class ZG(DefinedNamespace):
     rationale: URIRef
     rate: URIRef
     registeredIn: URIRef
+    saidBy: URIRef
     rowKey: URIRef
     rowNumber: URIRef
     reportedOn: URIRef
@@ -149,11 +154,13 @@ class ZG(DefinedNamespace):
     sharePart: URIRef
     startDate: URIRef
     startOffset: URIRef
+    statementKind: URIRef
     subject: URIRef
     subjectOf: URIRef
     subsetOf: URIRef
     supportedBy: URIRef
     verbatim: URIRef
+    words: URIRef
     zoneLevel: URIRef
 
 
@@ -218,6 +225,7 @@ PREFIXES: dict[str, str] = {
     "grouping": BASE + "id/grouping/",
     "distinction": BASE + "id/distinction/",
     "approval": BASE + "id/approval/",
+    "quotation": BASE + "id/quotation/",
     "project": BASE + "id/project/",
     "doc": BASE + "id/document/",
     "quote": BASE + "id/quote/",
@@ -239,6 +247,7 @@ PREFIXES: dict[str, str] = {
     "scale": BASE + "concept/scale/",
     "stage": BASE + "concept/stage/",
     "basis": BASE + "concept/basis/",
+    "skind": BASE + "concept/statement-kind/",
 }
 
 
