@@ -107,6 +107,7 @@ class ZG(DefinedNamespace):
     endOffset: URIRef
     enterpriseStatus: URIRef
     figureKind: URIRef
+    figureOf: URIRef
     firstOfItsKind: URIRef
     fixedAmount: URIRef
     formula: URIRef

@@ -29,7 +29,7 @@ from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from graph.errors import SourceError
-from graph.namespaces import BASE, ID, OA, ZG
+from graph.namespaces import BASE, ID, OA, SDMX_DIM, ZG
 
 QUOTE_NS = str(ID) + "quote/"
 ASSERTION_NS = str(ID) + "assertion/"
@@ -120,7 +120,30 @@ def compile_fact_files(
     for path in files:
         out.files.append(path)
         _compile_one(path, documents, default_doc, root, out)
+    _add_figure_of(out)
     return out
+
+
+def _add_figure_of(out: Compiled) -> None:
+    """Every figure gets zg:figureOf beside its refArea or subjectOf, with the same provenance.
+
+    Analysts then ask one property for what a figure is about, place or not, and the added
+    triple cites exactly the evidence of the triple it restates.
+    """
+    prov = out.provenance
+    for s, p, o in list(out.data.triples((None, None, None))):
+        if p not in (SDMX_DIM.refArea, ZG.subjectOf) or isinstance(s, BNode):
+            continue
+        out.data.add((s, ZG.figureOf, o))
+        source = statement_iri(s, p, o)
+        st = statement_iri(s, ZG.figureOf, o)
+        prov.add((st, RDF.type, RDF.Statement))
+        prov.add((st, RDF.subject, s))
+        prov.add((st, RDF.predicate, ZG.figureOf))
+        prov.add((st, RDF.object, o))
+        for predicate in (PROV.wasDerivedFrom, ZG.curatedIn):
+            for value in prov.objects(source, predicate):
+                prov.add((st, predicate, value))
 
 
 def _compile_one(
