@@ -97,6 +97,7 @@ class ZG(DefinedNamespace):
     textFile: URIRef
     timeWords: URIRef
     date: URIRef
+    edition: URIRef
     declaredMemberCount: URIRef
     defaultUnit: URIRef
     distinctionKind: URIRef
