@@ -20,11 +20,14 @@ class ZG(DefinedNamespace):
 
     AdministrativeBody: URIRef
     AdministrativeDivision: URIRef
+    Approval: URIRef
     Benefit: URIRef
     BenefitTypeScheme: URIRef
     Comparator: URIRef
     ComparatorScheme: URIRef
     County: URIRef
+    CuratorAssertion: URIRef
+    CuratorBasisScheme: URIRef
     DevelopmentStage: URIRef
     DevelopmentStageScheme: URIRef
     DevelopmentZone: URIRef
@@ -34,6 +37,7 @@ class ZG(DefinedNamespace):
     Enterprise: URIRef
     EnterpriseStatusScheme: URIRef
     Event: URIRef
+    Evidence: URIRef
     FigureKind: URIRef
     FigureKindScheme: URIRef
     FreeTradeZoneArea: URIRef
@@ -44,6 +48,7 @@ class ZG(DefinedNamespace):
     Indicator: URIRef
     IndicatorScheme: URIRef
     IndustrialCluster: URIRef
+    InvestmentProject: URIRef
     InnovationPlatform: URIRef
     Laboratory: URIRef
     MakerSpace: URIRef
@@ -53,6 +58,7 @@ class ZG(DefinedNamespace):
     NationalETDZ: URIRef
     NationalHighTechZone: URIRef
     Observation: URIRef
+    OfficialDocument: URIRef
     Organization: URIRef
     Park: URIRef
     Period: URIRef
@@ -63,10 +69,14 @@ class ZG(DefinedNamespace):
     Prefecture: URIRef
     Product: URIRef
     Province: URIRef
+    Quotation: URIRef
     ResearchInstitution: URIRef
     ScaleClassScheme: URIRef
     SourceDocument: URIRef
     SourceQuote: URIRef
+    SourceTable: URIRef
+    StatementKindScheme: URIRef
+    TableRow: URIRef
     Unit: URIRef
     UnitScheme: URIRef
     ZoneLevelScheme: URIRef
@@ -75,6 +85,7 @@ class ZG(DefinedNamespace):
     administeredBy: URIRef
     administers: URIRef
     approvedBy: URIRef
+    basis: URIRef
     beneficiary: URIRef
     benefit: URIRef
     benefitType: URIRef
@@ -84,52 +95,74 @@ class ZG(DefinedNamespace):
     curatedIn: URIRef
     sha256: URIRef
     textFile: URIRef
+    timeWords: URIRef
     date: URIRef
+    edition: URIRef
     declaredMemberCount: URIRef
     defaultUnit: URIRef
     distinctionKind: URIRef
+    directSpeech: URIRef
+    documentNumber: URIRef
     eligibility: URIRef
     endDate: URIRef
     endOffset: URIRef
     enterpriseStatus: URIRef
     figureKind: URIRef
+    figureOf: URIRef
     firstOfItsKind: URIRef
     fixedAmount: URIRef
     formula: URIRef
     groupingOf: URIRef
     hasMeasure: URIRef
     hasMember: URIRef
+    holdsApproval: URIRef
     implementedIn: URIRef
     inDivision: URIRef
     inDocument: URIRef
+    inTable: URIRef
+    inCapacityOf: URIRef
     incubatedIn: URIRef
     indicator: URIRef
     industry: URIRef
+    investor: URIRef
     issued: URIRef
     issuedBy: URIRef
+    landedIn: URIRef
     lineNumber: URIRef
     locatedIn: URIRef
     maxAmount: URIRef
     memberList: URIRef
+    notAfter: URIRef
+    notBefore: URIRef
     parentDivision: URIRef
+    partitionOf: URIRef
     periodInForce: URIRef
     place: URIRef
     plannedArea: URIRef
     platformType: URIRef
     producedBy: URIRef
+    promotes: URIRef
     rankAmong: URIRef
+    rationale: URIRef
     rate: URIRef
     registeredIn: URIRef
+    saidBy: URIRef
+    rowKey: URIRef
+    rowNumber: URIRef
+    reportedOn: URIRef
     scaleClass: URIRef
     scope: URIRef
     shareOf: URIRef
+    sharePart: URIRef
     startDate: URIRef
     startOffset: URIRef
+    statementKind: URIRef
     subject: URIRef
     subjectOf: URIRef
     subsetOf: URIRef
     supportedBy: URIRef
     verbatim: URIRef
+    words: URIRef
     zoneLevel: URIRef
 
 
@@ -193,8 +226,13 @@ PREFIXES: dict[str, str] = {
     "cluster": BASE + "id/cluster/",
     "grouping": BASE + "id/grouping/",
     "distinction": BASE + "id/distinction/",
+    "approval": BASE + "id/approval/",
+    "quotation": BASE + "id/quotation/",
+    "project": BASE + "id/project/",
     "doc": BASE + "id/document/",
     "quote": BASE + "id/quote/",
+    "curator": BASE + "id/assertion/",
+    "agent": BASE + "id/agent/",
     "stmt": BASE + "id/statement/",
     "div": BASE + "id/division/",
     "gbt": BASE + "concept/gbt4754/",
@@ -210,6 +248,8 @@ PREFIXES: dict[str, str] = {
     "dist": BASE + "concept/distinction/",
     "scale": BASE + "concept/scale/",
     "stage": BASE + "concept/stage/",
+    "basis": BASE + "concept/basis/",
+    "skind": BASE + "concept/statement-kind/",
 }
 
 

@@ -14,11 +14,11 @@ from pathlib import Path
 from typing import Any
 
 import pyshacl
-from rdflib import RDF, RDFS, SKOS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, SKOS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from graph import resources
+from graph import checks, resources
 from graph.build import BuildResult, bind_prefixes, build, load_ontology
 from graph.build.facts import parse_rdf_file
 from graph.errors import ShapesError, SourceError, not_a_file
@@ -128,8 +128,9 @@ def load_shapes(kind: str = "data", folder: Path | None = None) -> Graph:
 
 
 def validate_build(result: BuildResult) -> ValidationReport:
-    """Validate the whole built dataset (all four graphs together) against the data shapes."""
-    return _validate(result.union(), load_shapes("data"), _Locator(result.compiled.locations))
+    """Validate the whole built dataset (all four graphs together): shapes and curator checks."""
+    locator = _Locator(result.compiled.locations)
+    return _validate(result.union(), load_shapes("data"), locator, curator_checks=True)
 
 
 def validate_extra(paths: list[Path]) -> ValidationReport:
@@ -159,7 +160,46 @@ def validate_extra(paths: list[Path]) -> ValidationReport:
             union.add(t)
         bindings = {p: str(ns) for p, ns in ds.namespace_manager.namespaces()}
         texts[path] = (path.read_text(encoding="utf-8"), bindings)
-    return _validate(union, load_shapes("data"), _Locator(result.compiled.locations, texts))
+    locator = _Locator(result.compiled.locations, texts)
+    return _validate(union, load_shapes("data"), locator, curator_checks=True)
+
+
+#: File extensions of the RDF formats `zonegraph export` writes, with rdflib's parser names.
+DATASET_PARSERS = {
+    ".nq": "nquads",
+    ".trig": "trig",
+    ".jsonld": "json-ld",
+    ".nt": "nt",
+    ".ttl": "turtle",
+    ".rdf": "xml",
+}
+
+
+def validate_dataset(path: Path) -> ValidationReport:
+    """Validate a complete dataset file on its own (a dump, a download), not with the build.
+
+    Every named graph of a quad format is merged, as the service merges them for its default
+    graph; a triple format is that union already. Locations come from the provenance the dump
+    carries (zg:curatedIn), so violations still name the curated file and line.
+    """
+    parser = DATASET_PARSERS.get(path.suffix.lower())
+    if parser is None:
+        expected = ", ".join(DATASET_PARSERS)
+        raise SourceError(str(path), f"unsupported dataset format (expected one of {expected})")
+    if not path.is_file():
+        raise SourceError(str(path), "no such file")
+    ds = Dataset()
+    try:
+        ds.parse(path, format=parser)
+    except Exception as exc:  # rdflib raises many unrelated types for bad syntax
+        raise SourceError(str(path), f"syntax error: {' '.join(str(exc).split())[:300]}") from None
+    union = Graph()
+    bind_prefixes(union)
+    for s, p, o, _ in ds.quads((None, None, None, None)):
+        union.add((s, p, o))
+    if not len(union):
+        raise SourceError(str(path), "the dataset is empty")
+    return _validate(union, load_shapes("data"), _Locator({}), curator_checks=True)
 
 
 def lint_ontology(ontology: Graph | None = None) -> ValidationReport:
@@ -194,6 +234,14 @@ class _Locator:
         direct = data.value(node, ZG.curatedIn)
         if direct is not None:
             return str(direct)
+        # an entity of a dump: where its first statement was curated
+        curated = sorted(
+            str(where)
+            for st in data.subjects(RDF.subject, node)
+            for where in data.objects(st, ZG.curatedIn)
+        )
+        if curated:
+            return curated[0]
         for st in data.subjects(PROV.wasDerivedFrom, node):
             where = data.value(st, ZG.curatedIn)
             if where is not None:
@@ -215,7 +263,9 @@ def _statement_line(node: Node, text: str, bindings: dict[str, str]) -> int | No
     return text.count("\n", 0, match.start()) + 1 if match else None
 
 
-def _validate(data: Graph, shapes: Graph, locator: _Locator) -> ValidationReport:
+def _validate(
+    data: Graph, shapes: Graph, locator: _Locator, curator_checks: bool = False
+) -> ValidationReport:
     try:
         conforms, results, _ = pyshacl.validate(
             data,
@@ -228,8 +278,25 @@ def _validate(data: Graph, shapes: Graph, locator: _Locator) -> ValidationReport
         raise ShapesError(f"the shapes cannot be applied: {exc}") from exc
     assert isinstance(results, Graph)
     violations = [_violation(r, results, shapes, data, locator) for r in _results(results)]
+    findings = checks.run(data) if curator_checks else []
+    violations += [_finding(f, data, shapes, locator) for f in findings]
     violations.sort(key=_sort_key)
-    return ValidationReport(conforms=bool(conforms), violations=tuple(violations))
+    return ValidationReport(conforms=bool(conforms) and not findings, violations=tuple(violations))
+
+
+def _finding(f: checks.Finding, data: Graph, shapes: Graph, locator: _Locator) -> Violation:
+    """A curator check's finding as a violation, located and named like a SHACL result."""
+    return Violation(
+        focus=f.focus,
+        focus_label=_label(f.focus, data),
+        path=_name(f.path, data, shapes) if f.path is not None else None,
+        value=_name(f.value, data, shapes) if f.value is not None else None,
+        message=f.message,
+        severity="Violation",
+        shape=f"zgcheck:{f.check}",
+        location=locator.find(f.focus, data),
+        focus_name=_name(f.focus, data, shapes),
+    )
 
 
 def _results(results: Graph) -> list[Node]:

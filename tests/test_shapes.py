@@ -207,3 +207,118 @@ def test_unlabelled_ontology_term_fails_the_lint() -> None:
         ("zg:Unlabelled", "skos:definition", "本体术语缺少定义"),
         ("zg:halfLabelled", "rdfs:label", "本体术语缺少英文标签"),
     }
+
+
+# --- curator checks (graph/checks.py): violations with exact messages -----------------------
+
+
+def check(report: ValidationReport, focus: str, name: str, file: str) -> Violation:
+    v = only(report, focus, f"zgcheck:{name}")
+    assert v.severity == "Violation"
+    assert_readable(v, file)
+    return v
+
+
+def test_hedged_figure_with_the_wrong_comparator(invalid_report: ValidationReport) -> None:
+    v = check(invalid_report, "observation/t-hedge-smes", "hedge", "hedge-wrong-comparator.trig")
+    assert v.path == "zg:comparator"
+    assert v.message == (
+        "原文「超4万家」有限定词“超”,比较符应为 cmp:more-than,而非 cmp:exact / "
+        "hedged figure 「超4万家」 (“超”) needs cmp:more-than, not cmp:exact"
+    )
+
+
+def test_hedged_figure_without_comparator(invalid_report: ValidationReport) -> None:
+    v = check(invalid_report, "observation/t-hedge-area", "hedge", "hedge-wrong-comparator.trig")
+    assert v.message == (
+        "原文「近500万平方米」有限定词“近”,比较符应为 cmp:just-under,而非 none / "
+        "hedged figure 「近500万平方米」 (“近”) needs cmp:just-under, not none"
+    )
+
+
+def test_value_that_does_not_match_its_verbatim_figure(invalid_report: ValidationReport) -> None:
+    v = check(
+        invalid_report, "observation/t-verb-credit", "verbatim-value", "verbatim-mismatch.trig"
+    )
+    assert v.path == "sdmx-measure:obsValue"
+    assert v.message == (
+        "数值 1879600000 与原文「187.96亿元」不符(原文数字:18796000000) / value 1879600000 does "
+        "not match the verbatim figure 「187.96亿元」 (it states 18796000000)"
+    )
+    v = check(invalid_report, "observation/t-verb-rd", "verbatim-value", "verbatim-mismatch.trig")
+    assert (
+        "value 1200 does not match the verbatim figure 「1.2万家」 (it states 12000)" in v.message
+    )
+
+
+def test_part_larger_than_its_whole(invalid_report: ValidationReport) -> None:
+    v = check(
+        invalid_report, "observation/t-part-stock", "part-whole", "part-larger-than-whole.trig"
+    )
+    assert v.path == "zg:subsetOf" and v.value == "obs:t-part-batch"
+    assert v.message == (
+        "部分「61家」大于整体「27家」 / part 「61家」 (61) is larger than its whole 「27家」 (27)"
+    )
+
+
+def test_disjoint_parts_that_do_not_add_up(invalid_report: ValidationReport) -> None:
+    v = check(invalid_report, "observation/t-psum-whole", "partition-sum", "partition-sum.trig")
+    assert v.message == (
+        "互斥部分之和 「16家」 + 「11家」 = 27 不等于整体「61家」 / declared disjoint parts "
+        "「16家」 + 「11家」 add up to 27, not the whole 「61家」"
+    )
+
+
+def test_share_that_is_not_part_over_whole(invalid_report: ValidationReport) -> None:
+    v = check(invalid_report, "observation/t-pshare-pct", "share", "share-not-part-over-whole.trig")
+    assert v.message == (
+        "占比 47.29% 不等于「27家」÷「129家」= 20.93% / share 47.29 % is not part ÷ whole "
+        "「27家」 ÷ 「129家」 = 20.93 %"
+    )
+
+
+def test_period_against_the_sentences_time_words(invalid_report: ValidationReport) -> None:
+    v = check(invalid_report, "observation/t-perw-fdi", "period-words", "period-time-words.trig")
+    assert v.path == "sdmx-dimension:refPeriod" and v.value == "period:t-perw-2024-01"
+    assert v.message == (
+        "时期 period:t-perw-2024-01 与原句的时间用语不符:原句所述年份为 2023,而非 2024 / period "
+        "period:t-perw-2024-01 does not match the sentence's time words: the sentence states "
+        "2023, not 2024"
+    )
+    v = check(invalid_report, "observation/t-perw-routes", "period-words", "period-time-words.trig")
+    assert "「目前」 means the time of the report (2024-01), not 2023" in v.message
+
+
+def test_entity_without_a_type(invalid_report: ValidationReport) -> None:
+    v = check(invalid_report, "org/t-untyped-company", "untyped", "untyped-entity.ttl")
+    assert v.path == "rdf:type"
+    assert v.message.startswith(
+        "实体缺少类型 / entity of the data or reference graph has no rdf:type"
+    )
+    assert v.location is not None and v.location.endswith("untyped-entity.ttl:30")
+
+
+def test_shipped_graph_passes_every_curator_check(union_graph: Graph) -> None:
+    from graph import checks
+
+    assert [f.message for f in checks.run(union_graph)] == []
+
+
+@pytest.mark.parametrize(
+    ("verbatim", "unit", "expected"),
+    [
+        ("187.96亿元", None, "18796000000"),
+        ("10万元", None, "100000"),
+        ("1.2万家", None, "12000"),
+        ("47.29%", None, "47.29"),
+        ("前三甲", None, "3"),
+        ("上千名", None, "1000"),
+        ("开园一年多", "https://w3id.org/zonegraph/concept/unit/month", "12"),
+    ],
+)
+def test_chinese_numbers_are_parsed(verbatim: str, unit: str | None, expected: str) -> None:
+    from decimal import Decimal
+
+    from graph.checks import numbers_in
+
+    assert Decimal(expected) in numbers_in(verbatim, unit)

@@ -150,3 +150,79 @@ def test_broken_shapes_file_raises_shapes_error(tmp_path: Path) -> None:
         load_shapes("everything")
     with pytest.raises(ShapesError, match="no lint"):
         load_shapes("lint", folder=tmp_path)
+
+
+# --- validate --dataset: a complete dump on its own ------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def dumps(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The dataset exported by `zonegraph export` as N-Quads and as N-Triples."""
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    folder = tmp_path_factory.mktemp("dumps")
+    out = {}
+    for fmt, name in (("nquads", "dump.nq"), ("nt", "dump.nt")):
+        path = folder / name
+        args = ["--data-dir", str(data_dir), "export", "--format", fmt, "-o", str(path)]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        out[fmt] = path
+    return out
+
+
+def test_exported_dump_validates_on_its_own(dumps: dict[str, Path]) -> None:
+    from click.testing import CliRunner
+
+    from graph.cli import cli
+
+    result = CliRunner().invoke(cli, ["validate", "--dataset", str(dumps["nquads"])])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().splitlines()[-1].startswith("符合 / conforms: 违规 0 条")
+
+
+def test_dump_without_a_type_a_label_or_provenance_does_not(
+    dumps: dict[str, Path], tmp_path: Path
+) -> None:
+    """One entity loses its type, another its Chinese label, a third one fact's provenance."""
+    from rdflib import RDF, RDFS, Graph
+
+    from graph.namespaces import ID
+    from graph.validate import validate_dataset
+
+    g = Graph().parse(dumps["nt"], format="nt")
+    ehang = URIRef(str(ID) + "org/ehang-guangzhou")
+    person = URIRef(str(ID) + "person/he-tianxing")
+    lhasa = URIRef(str(ID) + "zone/lhasa-hi-tech-zone")
+    g.remove((ehang, RDF.type, None))
+    g.remove((person, RDFS.label, Literal("贺天星", lang="zh")))
+    label = Literal("拉萨高新区", lang="zh")
+    (statement,) = [st for st in g.subjects(RDF.subject, lhasa) if g.value(st, RDF.object) == label]
+    g.remove((statement, None, None))
+    broken = tmp_path / "broken.nt"
+    g.serialize(broken, format="nt", encoding="utf-8")
+
+    report = validate_dataset(broken)
+    assert not report.conforms
+    found = {
+        (v.focus_name, v.shape, v.path) for v in report.violations if v.severity == "Violation"
+    }
+    assert ("orgn:ehang-guangzhou", "zgcheck:untyped", "rdf:type") in found
+    assert ("person:he-tianxing", "zgsh:LabelledEntity-label-zh", "rdfs:label") in found
+    assert ("zone:lhasa-hi-tech-zone", "zgsh:CuratedEntity", "rdfs:label") in found
+    located = next(v for v in report.violations if v.focus_name == "person:he-tianxing")
+    assert located.location is not None
+    assert located.location.startswith("sources/02-guangzhou.trig:")
+
+
+def test_dataset_errors_are_one_line(tmp_path: Path) -> None:
+    from graph.validate import validate_dataset
+
+    with pytest.raises(SourceError, match="unsupported dataset format"):
+        validate_dataset(tmp_path / "dump.yaml")
+    bad = tmp_path / "bad.nt"
+    bad.write_text("<a> <b> .\n", encoding="utf-8")
+    with pytest.raises(SourceError, match="bad.nt: syntax error"):
+        validate_dataset(bad)

@@ -1,11 +1,20 @@
 """Compile curated fact files (TriG) into data triples with per-fact provenance.
 
-Curators write one TriG file per section of a source document. Each named graph is one quote:
-its name is the quote's IRI, it states the quote with `oa:exact` (a verbatim substring of the
-document), and every other triple in it is a fact that the quote supports. Keeping the sentence
-next to the facts it yields is what makes the graph reviewable: a reviewer reads the quote and
-checks the triples beneath it. The compiler verifies that every quote really occurs in the
-document and records offsets, line numbers and the curated file and line of every statement.
+Curators write one TriG file per section of a source document. Each named graph is one piece
+of evidence, and every triple in it (other than those describing the evidence) is a fact that
+the evidence supports:
+
+- `quote:…` graphs state a quote with `oa:exact` (a verbatim substring of the document). Only a
+  sentence that itself states a triple may carry it: keeping the sentence next to the facts it
+  yields is what makes the graph reviewable.
+- `curator:…` graphs hold what the curators know or infer but no sentence states (an industry's
+  definition, a GB/T mapping, the district a zone lies in). The graph's name describes itself
+  with `zg:rationale` (zh and en) and one `zg:basis`, and with `prov:wasDerivedFrom` the quotes
+  an inference is drawn from; it compiles into a zg:CuratorAssertion attributed to the curators.
+
+The compiler verifies that every quote really occurs in the document, that every curator
+assertion says why and on what basis, and records offsets, line numbers and the curated file
+and line of every statement.
 """
 
 from __future__ import annotations
@@ -15,15 +24,20 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import RDF, XSD, BNode, Dataset, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, XSD, BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import PROV
 from rdflib.term import Node
 
 from graph.errors import SourceError, not_a_file
-from graph.namespaces import ID, OA, ZG
+from graph.namespaces import BASE, ID, OA, SDMX_DIM, ZG
 
 QUOTE_NS = str(ID) + "quote/"
+ASSERTION_NS = str(ID) + "assertion/"
 STATEMENT_NS = str(ID) + "statement/"
+CURATORS = URIRef(str(ID) + "agent/curators")
+BASIS_INFERENCE = URIRef(BASE + "concept/basis/inference")
+#: What a curator graph may say about itself; anything else about its name is a mistake.
+_ASSERTION_PREDICATES = frozenset({ZG.rationale, ZG.basis, PROV.wasDerivedFrom, RDFS.comment})
 CONTEXT_CHARS = 12
 
 
@@ -52,6 +66,7 @@ class Compiled:
     #: node → "file:line" of the quote graph where it first appears as a subject.
     locations: dict[Node, str] = field(default_factory=dict)
     quote_count: int = 0
+    assertion_count: int = 0
     files: list[Path] = field(default_factory=list)
 
 
@@ -62,9 +77,9 @@ def statement_iri(s: Node, p: Node, o: Node) -> URIRef:
 
 
 def _graph_lines(text: str) -> dict[str, int]:
-    """Map each quote graph's local name to the line of the file where its block opens."""
+    """Map each evidence graph's prefixed name to the line of the file where its block opens."""
     lines: dict[str, int] = {}
-    for match in re.finditer(r"^[ \t]*quote:([\w\-.]+)\s*\{", text, re.MULTILINE):
+    for match in re.finditer(r"^[ \t]*((?:quote|curator):[\w\-.]+)\s*\{", text, re.MULTILINE):
         lines.setdefault(match.group(1), text.count("\n", 0, match.start()) + 1)
     return lines
 
@@ -105,7 +120,30 @@ def compile_fact_files(
     for path in files:
         out.files.append(path)
         _compile_one(path, documents, default_doc, root, out)
+    _add_figure_of(out)
     return out
+
+
+def _add_figure_of(out: Compiled) -> None:
+    """Every figure gets zg:figureOf beside its refArea or subjectOf, with the same provenance.
+
+    Analysts then ask one property for what a figure is about, place or not, and the added
+    triple cites exactly the evidence of the triple it restates.
+    """
+    prov = out.provenance
+    for s, p, o in list(out.data.triples((None, None, None))):
+        if p not in (SDMX_DIM.refArea, ZG.subjectOf) or isinstance(s, BNode):
+            continue
+        out.data.add((s, ZG.figureOf, o))
+        source = statement_iri(s, p, o)
+        st = statement_iri(s, ZG.figureOf, o)
+        prov.add((st, RDF.type, RDF.Statement))
+        prov.add((st, RDF.subject, s))
+        prov.add((st, RDF.predicate, ZG.figureOf))
+        prov.add((st, RDF.object, o))
+        for predicate in (PROV.wasDerivedFrom, ZG.curatedIn):
+            for value in prov.objects(source, predicate):
+                prov.add((st, predicate, value))
 
 
 def _compile_one(
@@ -122,7 +160,7 @@ def _compile_one(
     stray = [t for t in ds.graph(ds.default_graph.identifier) if t]
     if stray:
         s, p, _ = stray[0]
-        raise SourceError(rel, f"triple outside any quote graph: {s.n3()} {p.n3()} …")
+        raise SourceError(rel, f"triple outside any quote: or curator: graph: {s.n3()} {p.n3()} …")
     graphs = [g for g in ds.graphs() if g.identifier != ds.default_graph.identifier and len(g)]
     if not graphs:
         raise SourceError(
@@ -131,48 +169,115 @@ def _compile_one(
             "its facts without a word; delete the file to drop them on purpose",
         )
     for g in sorted(graphs, key=lambda g: block_lines.get(_local(g.identifier), 0)):
-        qname = g.identifier
-        local = _local(qname)
+        name = g.identifier
+        local = _local(name)
         line = block_lines.get(local)
-        if not isinstance(qname, URIRef) or not str(qname).startswith(QUOTE_NS):
-            raise SourceError(rel, f"graph {qname.n3()} is not named in the quote: namespace", line)
-        exacts = list(g.objects(qname, OA.exact))
-        if len(exacts) != 1:
-            raise SourceError(
-                rel, f"quote:{local} needs exactly one oa:exact (has {len(exacts)})", line
-            )
-        exact = str(exacts[0])
-        doc_iri = g.value(qname, ZG.inDocument)
-        doc = documents.get(doc_iri) if isinstance(doc_iri, URIRef) else default_doc
-        if doc is None:
-            raise SourceError(rel, f"quote:{local}: unknown or missing zg:inDocument", line)
-        start = doc.text.find(exact)
-        if start < 0:
-            raise SourceError(
-                rel, f"quote:{local}: oa:exact does not occur in {doc.path.name}", line
-            )
-        if (qname, RDF.type, ZG.SourceQuote) in out.provenance:
-            raise SourceError(rel, f"quote:{local} is defined twice", line)
-        end = start + len(exact)
         where = f"{rel}:{line}" if line else rel
-        _add_quote(out.provenance, qname, exact, doc, start, end)
-        out.quote_count += 1
-        for s, p, o in g:
-            if s == qname:
-                continue
-            out.data.add((s, p, o))
-            if isinstance(s, BNode):
-                continue  # list cells and structured values: covered by the triple that holds them
-            out.locations.setdefault(s, where)
-            st = statement_iri(s, p, o)
-            prov = out.provenance
-            if (st, RDF.type, RDF.Statement) not in prov:
-                prov.add((st, RDF.type, RDF.Statement))
-                prov.add((st, RDF.subject, s))
-                prov.add((st, RDF.predicate, p))
-                prov.add((st, RDF.object, o))
-            prov.add((st, PROV.wasDerivedFrom, qname))
-            prov.add((st, ZG.curatedIn, Literal(where)))
+        if isinstance(name, URIRef) and str(name).startswith(QUOTE_NS):
+            _compile_quote(g, name, local, documents, default_doc, rel, line, out)
+        elif isinstance(name, URIRef) and str(name).startswith(ASSERTION_NS):
+            _compile_assertion(g, name, local, rel, line, out)
+        else:
+            raise SourceError(
+                rel, f"graph {name.n3()} is named neither quote:… nor curator:…", line
+            )
+        _add_facts(g, name, where, out)
+
+
+def _compile_quote(
+    g: Graph,
+    qname: URIRef,
+    local: str,
+    documents: dict[URIRef, Document],
+    default_doc: Document | None,
+    rel: str,
+    line: int | None,
+    out: Compiled,
+) -> None:
+    exacts = list(g.objects(qname, OA.exact))
+    if len(exacts) != 1:
+        raise SourceError(rel, f"{local} needs exactly one oa:exact (has {len(exacts)})", line)
+    exact = str(exacts[0])
+    doc_iri = g.value(qname, ZG.inDocument)
+    doc = documents.get(doc_iri) if isinstance(doc_iri, URIRef) else default_doc
+    if doc is None:
+        raise SourceError(rel, f"{local}: unknown or missing zg:inDocument", line)
+    start = doc.text.find(exact)
+    if start < 0:
+        raise SourceError(rel, f"{local}: oa:exact does not occur in {doc.path.name}", line)
+    if (qname, RDF.type, ZG.SourceQuote) in out.provenance:
+        raise SourceError(rel, f"{local} is defined twice", line)
+    _add_quote(out.provenance, qname, exact, doc, start, start + len(exact))
+    out.quote_count += 1
+
+
+def _compile_assertion(
+    g: Graph, name: URIRef, local: str, rel: str, line: int | None, out: Compiled
+) -> None:
+    """A curator graph's self-description becomes a zg:CuratorAssertion in the provenance."""
+    prov = out.provenance
+    if (name, RDF.type, ZG.CuratorAssertion) in prov:
+        raise SourceError(rel, f"{local} is defined twice", line)
+    about = [(p, o) for p, o in g.predicate_objects(name)]
+    names = g.namespace_manager
+    stray = sorted({names.normalizeUri(str(p)) for p, _ in about if p not in _ASSERTION_PREDICATES})
+    if stray:
+        raise SourceError(
+            rel,
+            f"{local} says {', '.join(stray)} of itself (only zg:rationale, zg:basis, "
+            "prov:wasDerivedFrom, rdfs:comment)",
+            line,
+        )
+    langs = {
+        (o.language or "").split("-")[0]
+        for p, o in about
+        if p == ZG.rationale and isinstance(o, Literal)
+    }
+    missing = [lang for lang in ("zh", "en") if lang not in langs]
+    if missing:
+        raise SourceError(
+            rel,
+            f"{local} needs a zg:rationale in {' and '.join(missing)} (why curators assert it)",
+            line,
+        )
+    bases = [o for p, o in about if p == ZG.basis]
+    if len(bases) != 1:
+        raise SourceError(
+            rel,
+            f"{local} needs exactly one zg:basis (basis:definition, basis:inference, "
+            f"basis:reference-mapping or basis:general-knowledge; has {len(bases)})",
+            line,
+        )
+    if bases[0] == BASIS_INFERENCE and not any(p == PROV.wasDerivedFrom for p, _ in about):
+        raise SourceError(
+            rel,
+            f"{local} is an inference but names nothing it is drawn from (prov:wasDerivedFrom)",
+            line,
+        )
+    prov.add((name, RDF.type, ZG.CuratorAssertion))
+    prov.add((name, PROV.wasAttributedTo, CURATORS))
+    for p, o in about:
+        prov.add((name, p, o))
+    out.assertion_count += 1
+
+
+def _add_facts(g: Graph, evidence: URIRef, where: str, out: Compiled) -> None:
+    for s, p, o in g:
+        if s == evidence:
+            continue
+        out.data.add((s, p, o))
+        if isinstance(s, BNode):
+            continue  # list cells and structured values: covered by the triple that holds them
+        out.locations.setdefault(s, where)
+        st = statement_iri(s, p, o)
+        prov = out.provenance
+        if (st, RDF.type, RDF.Statement) not in prov:
+            prov.add((st, RDF.type, RDF.Statement))
+            prov.add((st, RDF.subject, s))
+            prov.add((st, RDF.predicate, p))
+            prov.add((st, RDF.object, o))
+        prov.add((st, PROV.wasDerivedFrom, evidence))
+        prov.add((st, ZG.curatedIn, Literal(where)))
 
 
 def _add_quote(prov: Graph, q: URIRef, exact: str, doc: Document, start: int, end: int) -> None:
@@ -187,5 +292,9 @@ def _add_quote(prov: Graph, q: URIRef, exact: str, doc: Document, start: int, en
 
 
 def _local(iri: Node) -> str:
+    """The evidence graph's prefixed name as curators write it (quote:gz-01, curator:gz-periods)."""
     text = str(iri)
-    return text[len(QUOTE_NS) :] if text.startswith(QUOTE_NS) else text
+    for prefix, ns in (("quote", QUOTE_NS), ("curator", ASSERTION_NS)):
+        if text.startswith(ns):
+            return f"{prefix}:{text[len(ns) :]}"
+    return text

@@ -63,6 +63,8 @@ def divisions(folder: Path) -> Graph:
             g.add((node, DCTERMS.source, DIVISION_DATASET))
             if parent_col:
                 g.add((node, ZG.parentDivision, division_iri(row[parent_col])))
+    # Typed as the tables their rows come from: every entity of the reference graph has a type.
+    g.add((DIVISION_DATASET, RDF.type, ZG.SourceTable))
     g.add((DIVISION_DATASET, RDFS.label, Literal("统计用区划代码(2023)", lang="zh")))
     g.add(
         (DIVISION_DATASET, RDFS.label, Literal("NBS statistical division codes (2023)", lang="en"))
@@ -116,6 +118,7 @@ def industries(folder: Path) -> Graph:
             g.add((node, SKOS.topConceptOf, GBT_SCHEME))
         else:
             g.add((node, SKOS.broader, gbt_iri(parent)))
+    g.add((GBT_DATASET, RDF.type, ZG.SourceTable))
     g.add((GBT_DATASET, RDFS.label, Literal("GB/T 4754-2017 国民经济行业分类", lang="zh")))
     g.add((GBT_DATASET, RDFS.label, Literal("GB/T 4754-2017 industry classification", lang="en")))
     g.add(

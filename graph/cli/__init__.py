@@ -191,21 +191,37 @@ def _remote_settings(options: dict[str, Any]) -> Any:
 @click.option(
     "--ontology", "lint", is_flag=True, help="Lint the ontology itself (labels, definitions)."
 )
+@click.option(
+    "--dataset",
+    "dataset",
+    type=click.Path(path_type=Path),
+    help="Validate this complete dataset file on its own (N-Quads, TriG, JSON-LD, N-Triples, "
+    "Turtle, RDF/XML), without the shipped build.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @click.pass_context
 @reports_errors
-def validate(ctx: click.Context, files: tuple[Path, ...], lint: bool, as_json: bool) -> None:
-    """Check the shipped graph (or extra FILES with it) against the SHACL shapes.
+def validate(
+    ctx: click.Context, files: tuple[Path, ...], lint: bool, dataset: Path | None, as_json: bool
+) -> None:
+    """Check the shipped graph (or extra FILES with it, or a --dataset alone) against the shapes
+    and the curator checks.
 
     Exit 0: conforms; 1: does not conform (the report says where); 2: usage or input error.
     """
-    for path in files:
+    if dataset is not None and (files or lint):
+        raise click.UsageError(
+            "--dataset validates one file on its own: give no FILES or --ontology"
+        )
+    for path in files + ((dataset,) if dataset is not None else ()):
         if not path.is_file():
             raise InputError(f"{path}: {not_a_file(path)}")
     from graph import pipeline
     from graph import validate as v
 
-    if lint:
+    if dataset is not None:
+        report = v.validate_dataset(dataset)
+    elif lint:
         report = v.lint_ontology()
     elif files:
         report = v.validate_extra(list(files))
