@@ -20,11 +20,16 @@ class ZG(DefinedNamespace):
 
     AdministrativeBody: URIRef
     AdministrativeDivision: URIRef
+    AssertionBasisScheme: URIRef
     Benefit: URIRef
     BenefitTypeScheme: URIRef
+    BorderEconomicCooperationZone: URIRef
     Comparator: URIRef
     ComparatorScheme: URIRef
     County: URIRef
+    CrossBorderEconomicCooperationZone: URIRef
+    CuratorAssertion: URIRef
+    CustomsSpecialSupervisionArea: URIRef
     DevelopmentStage: URIRef
     DevelopmentStageScheme: URIRef
     DevelopmentZone: URIRef
@@ -34,9 +39,11 @@ class ZG(DefinedNamespace):
     Enterprise: URIRef
     EnterpriseStatusScheme: URIRef
     Event: URIRef
+    Evidence: URIRef
     FigureKind: URIRef
     FigureKindScheme: URIRef
     FreeTradeZoneArea: URIRef
+    GBT37028Code: URIRef
     GovernmentBody: URIRef
     HighTechZone: URIRef
     IncubationCarrier: URIRef
@@ -44,19 +51,25 @@ class ZG(DefinedNamespace):
     Indicator: URIRef
     IndicatorScheme: URIRef
     IndustrialCluster: URIRef
+    InlandOpenEconomyExperimentalZone: URIRef
     InnovationPlatform: URIRef
+    KeyDevelopmentOpeningExperimentalZone: URIRef
     Laboratory: URIRef
     MakerSpace: URIRef
     Measure: URIRef
     Milestone: URIRef
+    NameOriginScheme: URIRef
     NamedGrouping: URIRef
     NationalETDZ: URIRef
     NationalHighTechZone: URIRef
+    NationalInnovationDemonstrationZone: URIRef
     Observation: URIRef
+    OfficialDocument: URIRef
     Organization: URIRef
     Park: URIRef
     Period: URIRef
     Person: URIRef
+    PilotFreeTradeZone: URIRef
     PlatformTypeScheme: URIRef
     Policy: URIRef
     Post: URIRef
@@ -67,9 +80,15 @@ class ZG(DefinedNamespace):
     ScaleClassScheme: URIRef
     SourceDocument: URIRef
     SourceQuote: URIRef
+    SourceTable: URIRef
+    StateLevelNewArea: URIRef
+    StatusChange: URIRef
+    SustainableDevelopmentDemonstrationZone: URIRef
+    TableRow: URIRef
     Unit: URIRef
     UnitScheme: URIRef
     ZoneLevelScheme: URIRef
+    ZoneTypeScheme: URIRef
     about: URIRef
     academicTitle: URIRef
     administeredBy: URIRef
@@ -131,6 +150,21 @@ class ZG(DefinedNamespace):
     supportedBy: URIRef
     verbatim: URIRef
     zoneLevel: URIRef
+    basis: URIRef
+    documentNumber: URIRef
+    englishNameOrigin: URIRef
+    inProvince: URIRef
+    inTable: URIRef
+    notListedIn: URIRef
+    rationale: URIRef
+    rowKey: URIRef
+    rowNumber: URIRef
+    statisticalUnit: URIRef
+    typeAfter: URIRef
+    typeBefore: URIRef
+    typeClass: URIRef
+    typeLevel: URIRef
+    zoneType: URIRef
 
 
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
@@ -210,6 +244,12 @@ PREFIXES: dict[str, str] = {
     "dist": BASE + "concept/distinction/",
     "scale": BASE + "concept/scale/",
     "stage": BASE + "concept/stage/",
+    "ztype": BASE + "concept/zone-type/",
+    "origin": BASE + "concept/name-origin/",
+    "basis": BASE + "concept/basis/",
+    "dataset": BASE + "id/dataset/",
+    "row": BASE + "id/row/",
+    "evidence": BASE + "id/evidence/",
 }
 
 
