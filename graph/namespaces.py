@@ -82,6 +82,7 @@ class ZG(DefinedNamespace):
     SourceQuote: URIRef
     SourceTable: URIRef
     StateLevelNewArea: URIRef
+    StatementGroup: URIRef
     StatusChange: URIRef
     SustainableDevelopmentDemonstrationZone: URIRef
     TableRow: URIRef
@@ -156,6 +157,7 @@ class ZG(DefinedNamespace):
     inProvince: URIRef
     inTable: URIRef
     notListedIn: URIRef
+    predicate: URIRef
     rationale: URIRef
     rowKey: URIRef
     rowNumber: URIRef

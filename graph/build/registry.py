@@ -35,6 +35,7 @@ ENGLISH_FILE = "gbt37028_2018_english_names.csv"
 TABLE = URIRef(BASE + "id/dataset/gbt37028-2018")
 ROW_NS = str(ID) + "row/gbt37028-2018/"
 ZONE_NS = str(ID) + "zone/"
+REGISTRY_ZONE_NS = ZONE_NS + "gbt37028-"
 ZONE_TYPE_NS = str(CONCEPT) + "zone-type/"
 LEVEL_NS = str(CONCEPT) + "zone-level/"
 ORIGIN_NS = str(CONCEPT) + "name-origin/"
@@ -127,7 +128,7 @@ class Registry:
 
 def zone_iri(code: str) -> URIRef:
     """The IRI minted from a zone's 2018 code (see ontology/registry.ttl for why)."""
-    return ARTICLE_ZONES.get(code) or URIRef(f"{ZONE_NS}gbt37028-{code}")
+    return ARTICLE_ZONES.get(code) or URIRef(REGISTRY_ZONE_NS + code)
 
 
 def zone_type_iri(type_code: str) -> URIRef:
@@ -231,13 +232,27 @@ def zone_types(ontology: Graph) -> dict[str, tuple[str, URIRef, URIRef, str]]:
 
 
 class _Writer:
-    """Adds a data triple and its reified statement with its evidence and curated place."""
+    """Adds data triples with their provenance.
+
+    Triples about the article's zones and the status-change events are reified one by one
+    (rdf:Statement), as the compiler does for quotes: those subjects mix sources. The zones
+    only the registry knows get one zg:StatementGroup per zone instead: its rdf:subject, the
+    predicates it covers (zg:predicate), its evidence (the row, and the curators' assertions
+    for rendered names and matched units) and its file:line. All of such a zone's triples come
+    from its row, so nothing is lost, and validation stays fast (see ontology/registry.ttl).
+    """
 
     def __init__(self, reg: Registry) -> None:
         self.reg = reg
+        self.groups: dict[URIRef, tuple[set[Node], set[URIRef], str]] = {}
 
     def add(self, s: Node, p: Node, o: Node, evidence: list[URIRef], where: str) -> None:
         self.reg.data.add((s, p, o))
+        if isinstance(s, URIRef) and str(s).startswith(REGISTRY_ZONE_NS):
+            predicates, sources, first = self.groups.setdefault(s, (set(), set(), where))
+            predicates.add(p)
+            sources.update(evidence)
+            return
         prov = self.reg.provenance
         st = statement_iri(s, p, o)
         prov.add((st, RDF.type, RDF.Statement))
@@ -247,6 +262,19 @@ class _Writer:
         for ev in evidence:
             prov.add((st, PROV.wasDerivedFrom, ev))
         prov.add((st, ZG.curatedIn, Literal(where)))
+
+    def close(self) -> None:
+        """Write the statement groups of the registry-only zones."""
+        prov = self.reg.provenance
+        for zone, (predicates, sources, where) in self.groups.items():
+            group = statement_iri(zone, ZG.predicate, TABLE)
+            prov.add((group, RDF.type, ZG.StatementGroup))
+            prov.add((group, RDF.subject, zone))
+            for p in predicates:
+                prov.add((group, ZG.predicate, p))
+            for ev in sources:
+                prov.add((group, PROV.wasDerivedFrom, ev))
+            prov.add((group, ZG.curatedIn, Literal(where)))
 
 
 def build_registry(folder: Path, ontology: Graph, article: Graph) -> Registry:
@@ -291,6 +319,7 @@ def build_registry(folder: Path, ontology: Graph, article: Graph) -> Registry:
         assertion = URIRef(EVIDENCE_NS + "not-in-gbt37028-" + str(zone).rsplit("/", 1)[1])
         _assertion(reg.provenance, assertion, "inference", why_zh, why_en, [TABLE])
         w.add(zone, ZG.notListedIn, TABLE, [assertion], CURATED_HERE)
+    w.close()
     return reg
 
 
