@@ -34,10 +34,10 @@ from typing import Any
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
+from bench.engines import Engine, free_port, oxigraph_cli, start_oxigraph  # noqa: E402
 from bench.report import write_reports  # noqa: E402
 from graph.build.synthetic import generate  # noqa: E402
 from graph.store.remote import publish_remote  # noqa: E402
-from tests.engines import Engine, free_port, oxigraph_cli, start_oxigraph  # noqa: E402
 
 PY = sys.executable
 ZONEGRAPH = str(Path(PY).with_name("zonegraph"))
@@ -122,13 +122,12 @@ def wait_http(target: Target, deadline: float) -> float:
 
 
 def serve_zonegraph(name: str, args: list[str], workdir: Path, settings: list[str]) -> Target:
-    """`zonegraph [ARGS] serve --set KEY=VALUE…` on a free loopback port."""
+    """`zonegraph [ARGS] serve --OPTION=VALUE…` on a free loopback port."""
     port = free_port()
     log = (workdir / f"{name}.log").open("wb")
-    sets = [part for setting in settings for part in ("--set", setting)]
     process = subprocess.Popen(
-        [ZONEGRAPH, *args, "serve", "--host", "127.0.0.1", "--port", str(port), *sets,
-         "--set", "ZONEGRAPH_QUERY_TIMEOUT=30", "--set", "ZONEGRAPH_MAX_RESULT_ROWS=1000000"],
+        [ZONEGRAPH, *args, "serve", "--host", "127.0.0.1", "--port", str(port), *settings,
+         "--query-timeout=30", "--max-result-rows=1000000"],
         stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     return Target(name, ("127.0.0.1", port), "/sparql", {}, [process.pid], process)
@@ -245,8 +244,8 @@ def run_scale(
             "zg-remote",
             [],
             workdir,
-            ["ZONEGRAPH_STORE=remote", "ZONEGRAPH_REMOTE_DIALECT=oxigraph",
-             f"ZONEGRAPH_REMOTE_QUERY_URL={ox_remote.settings.query_url}"],
+            ["--store=remote", "--remote-dialect=oxigraph",
+             f"--remote-query-url={ox_remote.settings.query_url}"],
         )  # fmt: skip
         zr.pids.append(ox_pid)
         targets += [zr, Target("ox-remote-engine", ("127.0.0.1", 0), "", {}, [], ox_remote)]

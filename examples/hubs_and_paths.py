@@ -5,7 +5,7 @@
     python examples/hubs_and_paths.py A B --data data.ttl    # on your own Turtle file
 
 Names are matched after NFKC normalisation and casefolding (graph.names); an unknown name
-raises graph.names.UnknownEntityError, whose .suggestions list the closest entities.
+raises graph.errors.UnknownEntityError, whose .suggestions list the closest entities.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import sys
 
 from rdflib import Graph
 
-from graph import analysis, names
+from graph import analysis, errors
 from graph.analysis import views
 
 
@@ -39,7 +39,7 @@ def main(argv: list[str]) -> int:
 
     try:
         paths = analysis.paths(prepared, source, target, max_length=4, limit=5)
-    except names.UnknownEntityError as exc:
+    except errors.UnknownEntityError as exc:
         print(exc, file=sys.stderr)
         return 2
     if not paths.connected:

@@ -6,6 +6,9 @@ show as it is; anything else is a bug and is allowed to surface as one.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
 
 class ZoneGraphError(Exception):
     """A problem the user can fix: bad input, a missing file, an unknown option."""
@@ -45,3 +48,58 @@ class QueryTimeout(ZoneGraphError):
 
 class StoreError(ZoneGraphError):
     """The store cannot be opened or published."""
+
+
+class RemoteError(StoreError):
+    """The remote engine failed or could not be reached (a server fault, not the user's)."""
+
+
+class NotAcceptableError(QueryError):
+    """No requested format fits the kind of result the query produced."""
+
+
+class BadIRIError(QueryError):
+    """A path that cannot be an IRI (spaces, angle brackets …)."""
+
+
+class AnalysisError(ZoneGraphError):
+    """A request the analyses cannot answer as asked (a bad parameter, not a grouping …)."""
+
+
+class ExportError(ZoneGraphError):
+    """A network export that cannot be made as asked (unknown format or view)."""
+
+
+class Named(Protocol):
+    """What an entity suggestion offers (graph.names.Match)."""
+
+    @property
+    def iri(self) -> str: ...
+    @property
+    def label_zh(self) -> str: ...
+    @property
+    def label_en(self) -> str: ...
+
+    def to_dict(self) -> dict[str, object]: ...
+
+
+class UnknownEntityError(ZoneGraphError):
+    """No entity has this name; `suggestions` holds the closest names (may be empty)."""
+
+    def __init__(self, text: str, suggestions: Sequence[Named]) -> None:
+        self.text = text
+        self.suggestions = list(suggestions)
+        hint = ""
+        if suggestions:
+            names = "、".join(f"{m.label_zh or m.label_en}" for m in suggestions[:5])
+            hint = f"; did you mean / 您是否要找: {names}"
+        super().__init__(f"no entity named {text!r} / 找不到实体「{text}」{hint}")
+
+
+class AmbiguousEntityError(UnknownEntityError):
+    """Several entities match equally well; the user must pick one (they are the suggestions)."""
+
+    def __init__(self, text: str, candidates: Sequence[Named]) -> None:
+        super().__init__(text, candidates)
+        names = "、".join(f"{m.label_zh or m.label_en} <{m.iri}>" for m in candidates[:8])
+        self.args = (f"{text!r} names {len(candidates)} entities / 「{text}」有多个匹配: {names}",)

@@ -3,57 +3,24 @@
 Analysts type what they remember — 「广州开发区」, "Guangzhou ETDZ", 琶洲实验室(黄埔) with ASCII
 brackets, `zone:guangzhou-etdz`, a full IRI — so every name is compared after NFKC
 normalisation and casefolding, exact matches win over substrings, and a miss raises an error that
-carries the closest names so the user can try again. The CLI, the JSON API and the web search all
-go through this module, which is why it knows nothing about them.
-
-Labels are also chosen here (`Labeller`): one place decides which zh/en label a node shows.
+carries the closest names so the user can try again. The CLI analyses, the JSON API and the web
+search all go through this one matcher, which is why it knows nothing about them: the web
+search feeds it SELECT rows from any backend (`SearchIndex.from_rows`), so it works the same on
+the embedded store and on a remote engine. Which label a node shows is graph.labels' job.
 """
 
 from __future__ import annotations
 
 import difflib
 import unicodedata
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from functools import cache
 
-from rdflib import RDFS, SKOS, Graph, Literal, URIRef
+from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import ZoneGraphError
-from graph.namespaces import PREFIXES, SCHEMA
-
-#: Predicates whose literal objects name a node, strongest first.
-PREFERRED_LABELS = (RDFS.label, SKOS.prefLabel, SCHEMA.name)
-ALTERNATE_LABELS = (SKOS.altLabel, SCHEMA.alternateName, SKOS.hiddenLabel)
-
-#: Labels for the few outside terms that ZoneGraph shows but does not define.
-TERM_LABELS = {
-    SKOS.Concept: ("概念", "concept"),
-    SKOS.broader: ("上位概念", "broader"),
-    SKOS.related: ("相关", "related"),
-    SCHEMA.containedInPlace: ("位于", "contained in place"),
-    SCHEMA.containsPlace: ("包含", "contains"),
-    SCHEMA.isPartOf: ("属于", "is part of"),
-    SCHEMA.location: ("位于", "location"),
-    SCHEMA.manufacturer: ("制造方", "manufacturer"),
-    SKOS.broadMatch: ("上位匹配", "broad match"),
-    SKOS.closeMatch: ("近似匹配", "close match"),
-    SKOS.exactMatch: ("精确匹配", "exact match"),
-    SKOS.relatedMatch: ("相关匹配", "related match"),
-    SKOS.narrower: ("下位概念", "narrower"),
-    URIRef("http://purl.org/dc/terms/isPartOf"): ("属于", "is part of"),
-    URIRef("http://purl.org/dc/terms/hasPart"): ("包括", "has part"),
-    URIRef("http://purl.org/dc/terms/relation"): ("相关", "relation"),
-    URIRef("http://www.w3.org/ns/org#hasSite"): ("拥有场所", "has site"),
-    URIRef("http://www.w3.org/ns/org#memberOf"): ("成员于", "member of"),
-    SCHEMA.Place: ("地点", "place"),
-    SCHEMA.about: ("关于", "about"),
-    URIRef("http://www.w3.org/ns/org#holds"): ("担任", "holds"),
-    URIRef("http://www.w3.org/ns/org#postIn"): ("任职于", "post in"),
-    URIRef("http://www.w3.org/ns/org#linkedTo"): ("关联", "linked to"),
-    URIRef("http://www.w3.org/ns/org#subOrganizationOf"): ("隶属于", "sub-organisation of"),
-}
+from graph.errors import AmbiguousEntityError, UnknownEntityError
+from graph.labels import ALTERNATE_LABELS, PREFERRED_LABELS, Labeller, prefixed
 
 # Scores of a match, so that callers can rank and explain.
 EXACT_LABEL = 1.0
@@ -66,22 +33,6 @@ SUBSTRING_MATCH = 0.7
 def normalise(text: str) -> str:
     """NFKC, casefold and collapse whitespace: （黄埔） and (黄埔) become the same key."""
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-def prefixed(iri: str, prefixes: dict[str, str] = PREFIXES) -> str | None:
-    """`zone:guangzhou-etdz` for a full IRI, using the longest matching namespace."""
-    best: tuple[int, str] | None = None
-    for prefix, ns in prefixes.items():
-        if iri.startswith(ns) and (best is None or len(ns) > best[0]):
-            best = (len(ns), f"{prefix}:{iri[len(ns) :]}")
-    return best[1] if best else None
-
-
-def local_name(iri: str) -> str:
-    for sep in ("#", "/"):
-        if sep in iri.rstrip(sep):
-            return iri.rstrip(sep).rsplit(sep, 1)[1]
-    return iri
 
 
 @dataclass(frozen=True)
@@ -102,92 +53,6 @@ class Match:
             "matched": self.matched,
             "score": round(self.score, 3),
         }
-
-
-class UnknownEntityError(ZoneGraphError):
-    """No entity has this name; `suggestions` holds the closest names (may be empty)."""
-
-    def __init__(self, text: str, suggestions: list[Match]) -> None:
-        self.text = text
-        self.suggestions = suggestions
-        hint = ""
-        if suggestions:
-            names = "、".join(f"{m.label_zh or m.label_en}" for m in suggestions[:5])
-            hint = f"; did you mean / 您是否要找: {names}"
-        super().__init__(f"no entity named {text!r} / 找不到实体「{text}」{hint}")
-
-
-class AmbiguousEntityError(UnknownEntityError):
-    """Several entities match equally well; the user must pick one (they are the suggestions)."""
-
-    def __init__(self, text: str, candidates: list[Match]) -> None:
-        super().__init__(text, candidates)
-        names = "、".join(f"{m.label_zh or m.label_en} <{m.iri}>" for m in candidates[:8])
-        self.args = (f"{text!r} names {len(candidates)} entities / 「{text}」有多个匹配: {names}",)
-
-
-class Labeller:
-    """Chooses one zh and one en label per node, falling back to the shipped ontology for terms.
-
-    A data-only graph has no labels for predicates and classes, so those come from the ontology
-    files when the graph itself lacks them.
-    """
-
-    def __init__(self, graph: Graph, use_ontology: bool = True) -> None:
-        self.graph = graph
-        self._fallback = _ontology_graph() if use_ontology else None
-        self._cache: dict[Node, tuple[str, str]] = {}
-
-    def labels(self, node: Node) -> tuple[str, str]:
-        """(zh, en); each falls back to the other language, then to the prefixed or local name."""
-        hit = self._cache.get(node)
-        if hit is not None:
-            return hit
-        zh, en = _labels_in(self.graph, node)
-        if (not zh or not en) and self._fallback is not None:
-            fzh, fen = _labels_in(self._fallback, node)
-            zh, en = zh or fzh, en or fen
-        extra = TERM_LABELS.get(node) if isinstance(node, URIRef) else None
-        if extra is not None:
-            zh, en = zh or extra[0], en or extra[1]
-        if isinstance(node, Literal):
-            zh = en = str(node)
-        fallback = (
-            (prefixed(str(node)) or local_name(str(node))) if isinstance(node, URIRef) else ""
-        )
-        result = (zh or en or fallback, en or zh or fallback)
-        self._cache[node] = result
-        return result
-
-    def label(self, node: Node, lang: str = "zh") -> str:
-        zh, en = self.labels(node)
-        return en if lang == "en" else zh
-
-
-def _labels_in(graph: Graph, node: Node) -> tuple[str, str]:
-    zh: list[str] = []
-    en: list[str] = []
-    plain: list[str] = []
-    for pred in PREFERRED_LABELS:
-        for lit in graph.objects(node, pred):
-            if not isinstance(lit, Literal):
-                continue
-            lang = (lit.language or "").lower()
-            target = zh if lang.startswith("zh") else en if lang.startswith("en") else plain
-            target.append(str(lit))
-        if zh or en:
-            break
-    zh_label = min(zh) if zh else (min(plain) if plain else "")
-    en_label = min(en) if en else (min(plain) if plain else "")
-    return zh_label, en_label
-
-
-@cache
-def _ontology_graph() -> Graph:
-    """The shipped ontology, read once: it is package data and never changes while running."""
-    from graph.build import load_ontology
-
-    return load_ontology()
 
 
 @dataclass
@@ -316,3 +181,126 @@ def search(graph: Graph | NameIndex, text: str, limit: int = 10) -> list[Match]:
     """Entities whose names match `text`, best first (for search boxes and suggestions)."""
     index = graph if isinstance(graph, NameIndex) else NameIndex.from_graph(graph)
     return index.search(text, limit)
+
+
+# --------------------------------------------------------------------------- web search
+
+_NAMING = " ".join(f"<{p}>" for p in (*PREFERRED_LABELS, *ALTERNATE_LABELS))
+
+#: Every literal that names an IRI, in every graph (ontology terms and concepts are searchable).
+LABEL_ROWS_QUERY = f"""
+SELECT ?s ?p ?o WHERE {{
+  VALUES ?p {{ {_NAMING} }}
+  ?s ?p ?o
+  FILTER(isIRI(?s) && isLiteral(?o))
+}}
+"""
+
+#: Classes of labelled IRIs, so hits can say what they are.
+TYPE_ROWS_QUERY = f"""
+SELECT DISTINCT ?s ?o WHERE {{
+  ?s a ?o . ?s ?p ?l
+  VALUES ?p {{ {_NAMING} }}
+  FILTER(isIRI(?s) && isIRI(?o))
+}}
+"""
+
+Row = Mapping[str, Node]
+
+
+@dataclass(frozen=True)
+class TypeRef:
+    iri: str
+    label_zh: str
+    label_en: str
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One result: the entity, its labels, its classes, the name that matched and how."""
+
+    iri: str
+    label_zh: str
+    label_en: str
+    matched: str
+    how: str  # "exact" | "prefix" | "substring" | "similar"
+    score: float
+    types: tuple[TypeRef, ...] = ()
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "iri": self.iri,
+            "label_zh": self.label_zh,
+            "label_en": self.label_en,
+            "matched": self.matched,
+            "how": self.how,
+            "score": round(self.score, 3),
+            "types": [t.__dict__ for t in self.types],
+        }
+
+
+def how_matched(score: float) -> str:
+    """Names the score bands of graph.names."""
+    if score >= EXACT_IDENTIFIER:
+        return "exact"
+    if score >= PREFIX_MATCH:
+        return "prefix"
+    if score >= SUBSTRING_MATCH:
+        return "substring"
+    return "similar"
+
+
+@dataclass
+class SearchIndex:
+    """Built once per store (a few thousand names), queried per request."""
+
+    names: NameIndex
+    types: dict[str, list[str]] = field(default_factory=dict)
+
+    @classmethod
+    def from_rows(cls, label_rows: Iterable[Row], type_rows: Iterable[Row] = ()) -> SearchIndex:
+        """Rows as returned by Backend.select for LABEL_ROWS_QUERY (s, p, o) and
+        TYPE_ROWS_QUERY (s, o)."""
+        g = Graph()
+        for row in label_rows:
+            s, p, o = row.get("s"), row.get("p"), row.get("o")
+            if isinstance(s, URIRef) and isinstance(p, URIRef) and isinstance(o, Literal):
+                g.add((s, p, o))
+        types: dict[str, list[str]] = {}
+        for row in type_rows:
+            s, o = row.get("s"), row.get("o")
+            if isinstance(s, URIRef) and isinstance(o, URIRef):
+                types.setdefault(str(s), []).append(str(o))
+                g.add((s, RDF.type, o))
+        for classes in types.values():
+            classes.sort()
+        return cls(names=NameIndex.from_graph(g), types=types)
+
+    def _type_refs(self, iri: str) -> tuple[TypeRef, ...]:
+        refs = []
+        for cls in self.types.get(iri, []):
+            zh, en = self.names.labeller.labels(URIRef(cls))
+            refs.append(TypeRef(cls, zh, en))
+        return tuple(refs)
+
+    def search(self, text: str, limit: int = 50, similar: bool = True) -> list[Hit]:
+        """Hits best first; `similar=False` keeps only names that contain the text."""
+        hits = []
+        for m in self.names.search(text, limit=limit):
+            how = how_matched(m.score)
+            if how == "similar" and not similar:
+                continue
+            hits.append(
+                Hit(m.iri, m.label_zh, m.label_en, m.matched, how, m.score, self._type_refs(m.iri))
+            )
+        return hits
+
+    def suggest(self, text: str, limit: int = 5) -> list[Hit]:
+        """Names close to `text` (for a 404 page): what the user may have meant."""
+        return self.search(text, limit=limit)
+
+
+def path_words(path: str) -> str:
+    """A search text from a mistyped IRI path: `id/park/bio-islnd` → `bio islnd`."""
+    last = path.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+    return normalise(last.replace("-", " ").replace("_", " "))

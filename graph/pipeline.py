@@ -62,6 +62,11 @@ def compile_store(sources: Path | None = None) -> ox.Store:
     return load_store(compile_sources(sources))
 
 
+def check(sources: Path | None = None) -> ValidationReport:
+    """Build and validate without publishing (`zonegraph validate` of the shipped sources)."""
+    return validate_build(build(sources))
+
+
 def open_store(data_dir: Path, on_compile: Progress | None = None) -> ox.Store:
     """The release published in `data_dir`, or, when nothing is built there yet, the shipped
     sources compiled in memory (`on_compile` is told so, for a note to the user)."""

@@ -41,8 +41,3 @@ def sources_dir() -> Path:
 def reference_dir() -> Path:
     """Reference tables (NBS division codes, GB/T 4754 industries)."""
     return PACKAGE_DIR / "reference"
-
-
-def queries_dir() -> Path:
-    """Named SPARQL queries shipped as package data."""
-    return PACKAGE_DIR / "queries"

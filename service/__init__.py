@@ -11,14 +11,15 @@ from typing import Any
 
 from flask import Flask, Response, jsonify
 
-from service import config, errors
-from service import state as backend
+from service import config, errors, state
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
+    # The settings table's defaults, then ZONEGRAPH_* variables, then the caller's mapping
+    # (the CLI's options, a test's config); all checked against the table together.
     app.config.from_mapping(config.defaults())
-    app.config.from_prefixed_env()
+    app.config.from_mapping(config.from_environ())
     if test_config is not None:
         app.config.from_mapping(test_config)
     app.config.update(config.check_settings(app.config))
@@ -27,20 +28,18 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.json.sort_keys = False  # type: ignore[attr-defined]
 
     errors.init_app(app)
-    backend.init_app(app)
+    state.init_app(app)
 
     @app.get("/healthz")
     def healthz() -> Response:
         return jsonify({"ok": True, "status": 200})
 
     # Blueprints: one line each, registered in a fixed order.
-    # --- blueprints (keep this marker; helpers add their registration below it) ---
-    from service import sparql, update
-    from service import void as describe
+    from service import sparql, update, void
 
     sparql.init_app(app)  # /sparql: SPARQL 1.1 Protocol queries, Service Description; CORS
     update.init_app(app)  # /update: SPARQL Update, only with the bearer token
-    describe.init_app(app)  # /.well-known/void
+    void.init_app(app)  # /.well-known/void
 
     from service import dumps, linked_data, pages, render
 

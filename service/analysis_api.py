@@ -3,52 +3,42 @@ search and the network exports.
 
 The views need the whole graph in memory as rdflib + NetworkX, so the first request fetches it
 from the configured backend with one CONSTRUCT (embedded store or remote endpoint alike) and
-keeps the prepared form for the app's lifetime; `invalidate(app)` drops it after an update.
+keeps the prepared form in service.state until an update (state.forget) drops it.
 An unknown entity is a 404 whose body names the closest matches; a bad parameter is a 400.
 Graph-shaped answers carry `elements` in cytoscape.js form, so the explorer can draw them as is.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
-from flask import Blueprint, Flask, Response, current_app, jsonify, request
+from flask import Blueprint, Flask, Response, jsonify, request
 
 from graph import analysis as an
-from graph import names
 from graph.analysis import network_export, views
 from graph.errors import ZoneGraphError
-from service.errors import error_body
+from service import state
 from service.state import get_backend
 
 bp = Blueprint("analysis_api", __name__, url_prefix="/api/analysis")
-EXTENSION = "zonegraph.analysis"
-_lock = threading.Lock()
 
 
 class BadParameterError(ZoneGraphError):
     """A query-string parameter that is missing, malformed or out of range (HTTP 400)."""
 
 
+def _prepare() -> views.Prepared:
+    return views.prepare(get_backend())
+
+
+_PREPARED = state.Cache("prepared graph", _prepare)
+
+
 def get_prepared() -> views.Prepared:
-    """The app's graph, prepared once (thread-safe) from the backend."""
-    cached = current_app.extensions.get(EXTENSION)
-    if isinstance(cached, views.Prepared):
-        return cached
-    with _lock:
-        cached = current_app.extensions.get(EXTENSION)
-        if not isinstance(cached, views.Prepared):
-            cached = views.prepare(get_backend())
-            current_app.extensions[EXTENSION] = cached
-    return cached
-
-
-def invalidate(app: Flask) -> None:
-    """Forget the prepared graph, so that the next request sees the store's current content."""
-    app.extensions.pop(EXTENSION, None)
+    """The app's graph, prepared once from the backend (thread-safe) until an update."""
+    return _PREPARED.get()
 
 
 def _int(name: str, default: int, low: int, high: int) -> int:
@@ -113,17 +103,6 @@ def _ok(**payload: Any) -> Response:
     return jsonify({"ok": True, **payload})
 
 
-@bp.errorhandler(names.UnknownEntityError)
-def _unknown_entity(exc: names.UnknownEntityError) -> Response:
-    """404 for a name nothing matches, 400 for one that matches several; both list candidates."""
-    status = 400 if isinstance(exc, names.AmbiguousEntityError) else 404
-    body = error_body(str(exc), status)
-    body["suggestions"] = [m.to_dict() for m in exc.suggestions]
-    resp = jsonify(body)
-    resp.status_code = status
-    return resp
-
-
 @bp.get("/clusters")
 def clusters() -> Response:
     p = get_prepared()
@@ -163,10 +142,13 @@ def path() -> Response:
     source, target = _required("from"), _required("to")
     lang = _choice("lang", "zh", ("zh", "en"))
     report = an.paths(
-        get_prepared(), source, target, max_length=_int("max", 4, 1, 8),
+        get_prepared(),
+        source,
+        target,
+        max_length=_int("max", 4, 1, 8),
         limit=_int("limit", 20, 1, 200),
         through_concepts=_choice("concepts", "true", ("true", "false")) == "true",
-    )  # fmt: skip
+    )
     return _ok(
         path=report.to_dict(),
         connected=report.connected,
@@ -211,7 +193,7 @@ def _export(fmt: str) -> Response:
     name = f"zonegraph-{view if grouping is None else 'grouping'}.{fmt}"
     return Response(
         body,
-        mimetype=network_export.MEDIA_TYPES[fmt].split(";")[0],
+        mimetype=network_export.MEDIA_TYPES[fmt],
         headers={"Content-Disposition": f'attachment; filename="{name}"'},
     )
 

@@ -1,8 +1,13 @@
-"""Every setting of the service, in one place, with its default and its check.
+"""Every setting of ZoneGraph, in one table: name, default, check, help and CLI shape.
 
-Settings come from the defaults here, then FLASK_ZONEGRAPH_* environment variables (Flask's
-from_prefixed_env, which also parses JSON values), then the test_config mapping. An unknown
-ZONEGRAPH_* key is an error at start-up: a misspelt setting must not silently do nothing.
+The table is the only definition. The service reads it (defaults, then the ZONEGRAPH_*
+environment variables, then the mapping given to create_app); the CLI derives its options from
+it (`zonegraph serve --query-timeout …`, `zonegraph build --remote-query-url …`, with the same
+environment names); the README's settings table is generated from it (settings_markdown) and
+a test keeps the two equal. There is one environment spelling,
+`ZONEGRAPH_…`: Flask's FLASK_-prefixed variables are not read, and a FLASK_ZONEGRAPH_* one stops
+start-up with the right name, as does an unknown ZONEGRAPH_* key, because a misspelt setting
+must not silently do nothing. This module is Flask-free so the CLI can import it cheaply.
 """
 
 from __future__ import annotations
@@ -14,22 +19,21 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import ZoneGraphError
+from graph.store.remote import DIALECTS
 
 #: Where `zonegraph build` publishes and the service reads, unless told otherwise.
 DEFAULT_DATA_DIR = (
     Path(os.environ.get("XDG_DATA_HOME", Path.home() / ".local" / "share")) / "zonegraph"
 )
+PREFIX = "ZONEGRAPH_"
+#: The spelling Flask's from_prefixed_env would read; refused so nobody relies on it.
+FLASK_PREFIX = "FLASK_" + PREFIX
+STORES = ("embedded", "memory", "remote")
+WORKER_STORES = ("memory", "disk")
 
 
 class StartupError(ZoneGraphError):
     """The service cannot start with the given settings."""
-
-
-@dataclass(frozen=True)
-class Setting:
-    default: Any
-    check: Callable[[Any], Any]
-    help: str
 
 
 def _path(value: Any) -> Path | None:
@@ -44,6 +48,8 @@ def _positive(value: Any) -> float:
 
 
 def _count(value: Any) -> int:
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("must be a whole number")
     number = int(value)
     if number < 1:
         raise ValueError("must be at least 1")
@@ -56,77 +62,181 @@ def _str_list(value: Any) -> tuple[str, ...]:
     return tuple(str(v) for v in value)
 
 
-def _choice(*options: str) -> Callable[[Any], str]:
-    def check(value: Any) -> str:
-        if value not in options:
-            raise ValueError(f"must be one of {', '.join(options)}")
-        return str(value)
-
-    return check
-
-
 def _optional_str(value: Any) -> str | None:
     return None if value in (None, "") else str(value)
 
 
-SETTINGS: dict[str, Setting] = {
-    "ZONEGRAPH_DATA_DIR": Setting(
-        DEFAULT_DATA_DIR, _path, "Data directory that `zonegraph build` publishes to."
+@dataclass(frozen=True)
+class Setting:
+    """One row of the table; `type` and `choices` are what the CLI needs to build an option."""
+
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any] = str
+    type: type = str
+    choices: tuple[str, ...] = ()
+    #: How --help and the README show the default (None: the default itself).
+    shown: str | None = None
+    #: A secret is never echoed; it is best given in the environment, not on a command line.
+    secret: bool = False
+
+    @property
+    def param(self) -> str:
+        """The CLI parameter name: ZONEGRAPH_QUERY_TIMEOUT → query_timeout."""
+        return self.name.removeprefix(PREFIX).lower()
+
+    @property
+    def option(self) -> str:
+        """The CLI option: ZONEGRAPH_QUERY_TIMEOUT → --query-timeout."""
+        return "--" + self.param.replace("_", "-")
+
+    @property
+    def default_text(self) -> str:
+        if self.shown is not None:
+            return self.shown
+        if isinstance(self.default, tuple):
+            return ", ".join(self.default) or "empty"
+        return "unset" if self.default is None else str(self.default)
+
+    def check(self, value: Any) -> Any:
+        """The value in its working type; ValueError/TypeError say what is wrong with it."""
+        if value is None:
+            return None
+        if self.choices and value not in self.choices:
+            raise ValueError(f"must be one of {', '.join(self.choices)}")
+        return self.parse(value)
+
+
+_ROWS = (
+    Setting(
+        "ZONEGRAPH_DATA_DIR",
+        DEFAULT_DATA_DIR,
+        "Data directory that `zonegraph build` publishes to and every other command and the "
+        "service read.",
+        _path,
+        Path,
+        shown="$XDG_DATA_HOME/zonegraph or ~/.local/share/zonegraph",
     ),
-    "ZONEGRAPH_STORE": Setting(
+    Setting(
+        "ZONEGRAPH_STORE",
         "embedded",
-        _choice("embedded", "memory", "remote"),
-        "Backend: embedded Oxigraph on disk, memory (compiled at start-up), or remote.",
+        "Which backend answers queries: the published Oxigraph store, the sources compiled in "
+        "memory at start-up, or a remote SPARQL engine.",
+        choices=STORES,
     ),
-    "ZONEGRAPH_REMOTE_QUERY_URL": Setting(
-        None, _optional_str, "Query endpoint of the remote engine."
-    ),
-    "ZONEGRAPH_REMOTE_UPDATE_URL": Setting(
-        None, _optional_str, "Update endpoint of the remote engine."
-    ),
-    "ZONEGRAPH_REMOTE_GSP_URL": Setting(
-        None, _optional_str, "Graph Store Protocol endpoint of the remote engine."
-    ),
-    "ZONEGRAPH_REMOTE_DIALECT": Setting(
-        "generic",
-        _choice("oxigraph", "virtuoso", "fuseki", "generic"),
-        "Which engine the remote store is (its union default graph and time limit differ).",
-    ),
-    "ZONEGRAPH_REMOTE_USER": Setting(
-        None, _optional_str, "User for the remote engine's protected endpoints (digest/basic)."
-    ),
-    "ZONEGRAPH_REMOTE_PASSWORD": Setting(None, _optional_str, "Password of ZONEGRAPH_REMOTE_USER."),
-    "ZONEGRAPH_QUERY_TIMEOUT": Setting(
-        10.0, _positive, "Seconds a query may run before it is stopped."
-    ),
-    "ZONEGRAPH_QUERY_WORKERS": Setting(
-        2, _count, "Query worker processes (each can be killed on timeout)."
-    ),
-    "ZONEGRAPH_WORKER_STORE": Setting(
+    Setting(
+        "ZONEGRAPH_WORKER_STORE",
         "memory",
-        _choice("memory", "disk"),
-        "Embedded store: each worker holds the release in memory (fast), or all read the "
-        "on-disk store (less memory). With an update token workers always use memory.",
+        "Embedded store: each query worker holds the release in memory (fast), or all read it "
+        "from disk (less memory). With an update token workers always use memory.",
+        choices=WORKER_STORES,
     ),
-    "ZONEGRAPH_MAX_RESULT_ROWS": Setting(
-        10000, _count, "Rows (or triples) a result may hold before it is truncated."
+    Setting(
+        "ZONEGRAPH_QUERY_TIMEOUT",
+        10.0,
+        "Seconds a query may run before its worker is stopped (503).",
+        _positive,
+        float,
     ),
-    "ZONEGRAPH_MAX_REQUEST_BYTES": Setting(1_000_000, _count, "Largest request body accepted."),
-    "ZONEGRAPH_UPDATE_TOKEN": Setting(
-        None, _optional_str, "Bearer token that enables SPARQL Update at /update; unset: read-only."
+    Setting(
+        "ZONEGRAPH_QUERY_WORKERS",
+        2,
+        "Query worker processes (each can be killed on timeout).",
+        _count,
+        int,
     ),
-    "ZONEGRAPH_ALLOW_REMOTE": Setting(
-        (), _str_list, "IRI prefixes that SERVICE, LOAD and FROM may fetch; empty: none."
+    Setting(
+        "ZONEGRAPH_MAX_RESULT_ROWS",
+        10000,
+        "Rows (or triples) a result may hold before it is truncated.",
+        _count,
+        int,
     ),
-    "ZONEGRAPH_CORS_ORIGINS": Setting("*", str, "Origins allowed to query from browsers."),
-    "ZONEGRAPH_PUBLIC_BASE": Setting(
-        None, _optional_str, "Public URL the data namespace is served at; None: the request's host."
+    Setting(
+        "ZONEGRAPH_MAX_REQUEST_BYTES",
+        1_000_000,
+        "Largest request body accepted (413 beyond).",
+        _count,
+        int,
     ),
-}
+    Setting(
+        "ZONEGRAPH_UPDATE_TOKEN",
+        None,
+        "Bearer token that enables SPARQL Update at /update; unset: read-only.",
+        _optional_str,
+        secret=True,
+    ),
+    Setting(
+        "ZONEGRAPH_ALLOW_REMOTE",
+        (),
+        "Comma-separated IRI prefixes that SERVICE, LOAD and FROM may fetch; empty: none.",
+        _str_list,
+    ),
+    Setting(
+        "ZONEGRAPH_CORS_ORIGINS", "*", "Comma-separated origins allowed to query from browsers."
+    ),
+    Setting(
+        "ZONEGRAPH_PUBLIC_BASE",
+        None,
+        "Public URL the data namespace is served at; unset: the request's host.",
+        _optional_str,
+        shown="request host",
+    ),
+    Setting(
+        "ZONEGRAPH_REMOTE_QUERY_URL", None, "Query endpoint of the remote engine.", _optional_str
+    ),
+    Setting(
+        "ZONEGRAPH_REMOTE_UPDATE_URL", None, "Update endpoint of the remote engine.", _optional_str
+    ),
+    Setting(
+        "ZONEGRAPH_REMOTE_GSP_URL",
+        None,
+        "Graph Store Protocol endpoint of the remote engine (`build --store remote` loads "
+        "through it).",
+        _optional_str,
+    ),
+    Setting(
+        "ZONEGRAPH_REMOTE_DIALECT",
+        "generic",
+        "Which engine the remote store is: how it makes the default graph the union and limits "
+        "query time.",
+        choices=DIALECTS,
+    ),
+    Setting(
+        "ZONEGRAPH_REMOTE_USER",
+        None,
+        "User for the remote engine's protected endpoints (digest or basic auth).",
+        _optional_str,
+    ),
+    Setting(
+        "ZONEGRAPH_REMOTE_PASSWORD",
+        None,
+        "Password of ZONEGRAPH_REMOTE_USER.",
+        _optional_str,
+        secret=True,
+    ),
+)
+SETTINGS: dict[str, Setting] = {s.name: s for s in _ROWS}
 
 
 def defaults() -> dict[str, Any]:
     return {name: s.default for name, s in SETTINGS.items()}
+
+
+def from_environ(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The ZONEGRAPH_* variables of the environment, unchecked (check_settings does that).
+
+    A FLASK_ZONEGRAPH_* variable is refused, naming the spelling that is read, so a deployment
+    written for the old spelling fails loudly instead of running on defaults.
+    """
+    env = os.environ if environ is None else environ
+    misspelt = sorted(key for key in env if key.startswith(FLASK_PREFIX))
+    if misspelt:
+        raise StartupError(
+            "; ".join(f"{key} is not read: set {key.removeprefix('FLASK_')}" for key in misspelt)
+        )
+    return {key: value for key, value in env.items() if key.startswith(PREFIX)}
 
 
 def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
@@ -134,16 +244,32 @@ def check_settings(config: Mapping[str, Any]) -> dict[str, Any]:
     problems: list[str] = []
     checked: dict[str, Any] = {}
     for key, value in config.items():
-        if not key.startswith("ZONEGRAPH_"):
+        if not key.startswith(PREFIX):
             continue
         setting = SETTINGS.get(key)
         if setting is None:
             problems.append(f"unknown setting {key}")
             continue
         try:
-            checked[key] = setting.check(value) if value is not None else None
+            checked[key] = setting.check(value)
         except (TypeError, ValueError) as exc:
-            problems.append(f"{key}={value!r}: {exc}")
+            shown = "…" if setting.secret else repr(value)
+            problems.append(f"{key}={shown}: {exc}")
     if problems:
         raise StartupError("; ".join(problems))
     return checked
+
+
+def settings_markdown() -> str:
+    """The README's settings table, one row per setting, generated from this table."""
+    lines = ["| setting | default | CLI option | meaning |", "|---|---|---|---|"]
+    for s in SETTINGS.values():
+        option = "`--data-dir` (every command)" if s.name == "ZONEGRAPH_DATA_DIR" else s.option
+        if not option.startswith("`"):
+            option = f"`{option}`"
+        meaning = s.help + (
+            f" One of {', '.join(f'`{c}`' for c in s.choices)}." if s.choices else ""
+        )
+        meaning = meaning.replace("|", "\\|")
+        lines.append(f"| `{s.name}` | `{s.default_text}` | {option} | {meaning} |")
+    return "\n".join(lines) + "\n"

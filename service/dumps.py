@@ -17,12 +17,19 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, send_file
 
+from graph import formats
+from graph.formats import Format
 from graph.query.export import FORMATS, dump, write_atomic
 from graph.store.release import Release, current_release, load_store
 
 EXTENSION = "zonegraph.dumps"
 NAME = "zonegraph"
 META = "dumps.json"
+
+
+def dump_filename(fmt: Format) -> str:
+    """The dump's file name: `zonegraph.` and the format's extension from the table."""
+    return NAME + fmt.suffix
 
 
 @dataclass(frozen=True)
@@ -88,23 +95,22 @@ class Dumps:
     def _make(self) -> dict[str, DumpInfo]:
         store = self._source()
         quads = len(store)
-        blobs = {NAME + spec.extension: dump(store, name) for name, spec in FORMATS.items()}
+        blobs = {dump_filename(spec): dump(store, spec) for spec in FORMATS}
         # N-Triples holds one triple per line (newlines in literals are escaped), and the
         # union it carries has no duplicates: its line count is the number of triples.
-        triples = blobs[NAME + FORMATS["nt"].extension].count(b"\n")
+        triples = blobs[dump_filename(formats.get("nt"))].count(b"\n")
         infos: dict[str, DumpInfo] = {}
-        for name, spec in FORMATS.items():
-            filename = NAME + spec.extension
-            data = blobs[filename]
-            infos[name] = DumpInfo(
-                name, filename, spec.media_type, len(data),
-                quads if spec.quads else triples, spec.quads,
-            )  # fmt: skip
+        for spec in FORMATS:
+            name = dump_filename(spec)
+            count = quads if spec.quads else triples
+            infos[spec.name] = DumpInfo(
+                spec.name, name, spec.media_type, len(blobs[name]), count, spec.quads
+            )
         if self.directory is not None:
             try:
                 self.directory.mkdir(exist_ok=True)
-                for filename, data in blobs.items():
-                    write_atomic(self.directory / filename, data)
+                for name, data in blobs.items():
+                    write_atomic(self.directory / name, data)
                 meta = {k: asdict(v) for k, v in infos.items()}
                 write_atomic(self.directory / META, json.dumps(meta, indent=2).encode("utf-8"))
                 return infos

@@ -11,14 +11,25 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from graph.errors import QueryError, QueryRefused, QueryTimeout, StoreError, ZoneGraphError
-from graph.store.embedded import NotAcceptableError
+from graph.errors import (
+    AmbiguousEntityError,
+    NotAcceptableError,
+    QueryError,
+    QueryRefused,
+    QueryTimeout,
+    StoreError,
+    UnknownEntityError,
+    ZoneGraphError,
+)
 
 log = logging.getLogger(__name__)
 
 # A timed-out query is 503 Service Unavailable, as Fuseki answers (its message is shown: the
 # client can narrow the query); an overloaded pool (all workers busy) is the same condition.
+# A name that matches nothing is 404, one that matches several is 400; both list candidates.
 STATUS: list[tuple[type[Exception], int]] = [
+    (AmbiguousEntityError, 400),
+    (UnknownEntityError, 404),
     (NotAcceptableError, 406),
     (QueryRefused, 400),
     (QueryError, 400),
@@ -37,16 +48,23 @@ def wants_html() -> bool:
     return best == "text/html" and not request.path.endswith(".json")
 
 
-def error_response(message: str, status: int) -> Response:
+def error_response(message: str, status: int, extra: dict[str, object] | None = None) -> Response:
     if wants_html():
         try:
             body = render_template("error.html", message=message, status=status)
         except Exception:  # templates belong to the explorer; the API must not depend on them
             body = f"<!doctype html><title>{status}</title><p>{message}</p>"
         return Response(body, status=status, mimetype="text/html")
-    resp = jsonify(error_body(message, status))
+    resp = jsonify({**error_body(message, status), **(extra or {})})
     resp.status_code = status
     return resp
+
+
+def _details(exc: ZoneGraphError) -> dict[str, object] | None:
+    """What a client needs beyond the message: the candidates of an unknown or ambiguous name."""
+    if isinstance(exc, UnknownEntityError):
+        return {"suggestions": [m.to_dict() for m in exc.suggestions]}
+    return None
 
 
 def init_app(app: Flask) -> None:
@@ -57,7 +75,7 @@ def init_app(app: Flask) -> None:
                 if status >= 500 and not isinstance(exc, QueryTimeout):
                     log.exception("store failure")
                     return error_response("internal store error", status)
-                return error_response(str(exc), status)
+                return error_response(str(exc), status, _details(exc))
         return error_response(str(exc), 400)
 
     @app.errorhandler(HTTPException)

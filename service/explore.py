@@ -17,7 +17,7 @@ from flask import Blueprint, Flask, Response, redirect, request
 from rdflib import URIRef
 
 from graph import analysis as an
-from graph import names
+from graph import errors
 from graph.analysis import views
 from graph.analysis.results import Ref
 from graph.errors import ZoneGraphError
@@ -56,9 +56,16 @@ def _int_arg(name: str, default: int, allowed: tuple[int, ...]) -> int:
 
 def _ref_view(r: Ref | dict[str, Any]) -> dict[str, Any]:
     """A reference as templates show it (macros.node): labels, IRI, link to its page."""
-    d = r if isinstance(r, dict) else {
-        "iri": r.iri, "label_zh": r.label_zh, "label_en": r.label_en, "cls": r.cls,
-    }  # fmt: skip
+    d = (
+        r
+        if isinstance(r, dict)
+        else {
+            "iri": r.iri,
+            "label_zh": r.label_zh,
+            "label_en": r.label_en,
+            "cls": r.cls,
+        }
+    )
     return {**d, "kind": "iri", "href": local_path(d["iri"])}
 
 
@@ -69,7 +76,7 @@ def name_for(p: views.Prepared, iri: str) -> str:
     try:
         if label and str(p.resolve(label)) == iri:
             return str(label)
-    except names.UnknownEntityError:
+    except errors.UnknownEntityError:
         pass
     return iri
 
@@ -82,17 +89,27 @@ def _table(g: nx.MultiDiGraph[str], rank: dict[str, int]) -> dict[str, list[dict
         view = _ref_view({"iri": n, "label_zh": d["label_zh"], "label_en": d["label_en"]})
         extra: dict[str, Any] = {k: d[k] for k in ("role", "distance") if k in d}
         nodes.append(
-            {**view, "class": d["class"], "class_zh": d["class_zh"], "class_en": d["class_en"],
-             **extra}
-        )  # fmt: skip
+            {
+                **view,
+                "class": d["class"],
+                "class_zh": d["class_zh"],
+                "class_en": d["class_en"],
+                **extra,
+            }
+        )
     by_iri = {row["iri"]: row for row in nodes}
     edges: list[dict[str, Any]] = []
     for a, b, k in g.edges(keys=True):
         d = g.edges[a, b, k]
-        edges.append({
-            "source": by_iri[a], "target": by_iri[b],
-            "predicate": d["predicate"], "label_zh": d["label_zh"], "label_en": d["label_en"],
-        })  # fmt: skip
+        edges.append(
+            {
+                "source": by_iri[a],
+                "target": by_iri[b],
+                "predicate": d["predicate"],
+                "label_zh": d["label_zh"],
+                "label_en": d["label_en"],
+            }
+        )
     edges.sort(
         key=lambda e: (
             rank[e["source"]["iri"]],
@@ -115,13 +132,13 @@ def _exports(grouping: str | None = None) -> dict[str, str]:
     return {fmt: f"/api/analysis/export.{fmt}{extra}" for fmt in ("gexf", "graphml")}
 
 
-def _status(exc: names.UnknownEntityError) -> int:
+def _status(exc: errors.UnknownEntityError) -> int:
     """As the API answers: 404 for a name nothing matches, 400 for one that matches several."""
-    return 400 if isinstance(exc, names.AmbiguousEntityError) else 404
+    return 400 if isinstance(exc, errors.AmbiguousEntityError) else 404
 
 
 def _suggestions(
-    p: views.Prepared, exc: names.UnknownEntityError, param: str
+    p: views.Prepared, exc: errors.UnknownEntityError, param: str
 ) -> list[dict[str, Any]]:
     """The library's closest names, each with the current page's URL asking for it instead."""
     return [
@@ -148,12 +165,14 @@ def clusters(suffix: str | None = None) -> Response:
     for g in views.groupings(p):
         node = p.entity.nodes[g]
         declared = p.rdf.value(URIRef(g), ZG.declaredMemberCount)
-        rows.append({
-            **_ref_view({"iri": g, "label_zh": node["label_zh"], "label_en": node["label_en"]}),
-            "members": len(views.grouping_members(p, g)),
-            "declared_member_count": int(str(declared)) if declared is not None else None,
-            "view": "/explore/cluster?" + urlencode({"name": name_for(p, g)}),
-        })  # fmt: skip
+        rows.append(
+            {
+                **_ref_view({"iri": g, "label_zh": node["label_zh"], "label_en": node["label_en"]}),
+                "members": len(views.grouping_members(p, g)),
+                "declared_member_count": int(str(declared)) if declared is not None else None,
+                "view": "/explore/cluster?" + urlencode({"name": name_for(p, g)}),
+            }
+        )
     context = {"view": "clusters", "groupings": rows, "exports": _exports()}
     return render_page("explore/clusters.html", context, rep)
 
@@ -169,7 +188,7 @@ def cluster(suffix: str | None = None) -> Response:
     context: dict[str, Any] = {"view": "cluster", "name": name}
     try:
         report = an.cluster_report(p, name)
-    except names.UnknownEntityError as exc:
+    except errors.UnknownEntityError as exc:
         context.update(error=str(exc), suggestions=_suggestions(p, exc, "name"))
         return render_page("explore/cluster.html", context, rep, _status(exc))
     except ZoneGraphError as exc:
@@ -180,15 +199,23 @@ def cluster(suffix: str | None = None) -> Response:
     context.update(
         grouping=_ref_view(report.grouping),
         cluster={
-            k: v for k, v in report.to_dict().items()
-            if k in ("formula", "declared_member_count", "density", "cohesion",
-                     "internal_edges", "boundary_edges")
+            k: v
+            for k, v in report.to_dict().items()
+            if k
+            in (
+                "formula",
+                "declared_member_count",
+                "density",
+                "cohesion",
+                "internal_edges",
+                "boundary_edges",
+            )
         },
         members=[_ref_view(m.member) for m in report.members],
         graph=_table(sub, rank),
         api=_api("clusters", name=name_for(p, iri)),
         exports=_exports(iri),
-    )  # fmt: skip
+    )
     return render_page("explore/cluster.html", context, rep)
 
 
@@ -207,7 +234,7 @@ def ego(suffix: str | None = None) -> Response:
         if not entity:
             return render_page("explore/ego.html", context, rep)
         report = an.ego(p, entity, radius)
-    except names.UnknownEntityError as exc:
+    except errors.UnknownEntityError as exc:
         context.update(error=str(exc), suggestions=_suggestions(p, exc, "entity"))
         return render_page("explore/ego.html", context, rep, _status(exc))
     except ZoneGraphError as exc:
@@ -246,19 +273,24 @@ def path(suffix: str | None = None) -> Response:
     target = request.args.get("to", "").strip()
     concepts = request.args.get("concepts", "true") != "false"
     context: dict[str, Any] = {
-        "view": "path", "from": source, "to": target, "max": DEFAULT_MAX,
-        "max_lengths": MAX_LENGTHS, "concepts": concepts, "suggestions": {},
-    }  # fmt: skip
+        "view": "path",
+        "from": source,
+        "to": target,
+        "max": DEFAULT_MAX,
+        "max_lengths": MAX_LENGTHS,
+        "concepts": concepts,
+        "suggestions": {},
+    }
     p = get_prepared()
     try:
         context["max"] = max_length = _int_arg("max", DEFAULT_MAX, MAX_LENGTHS)
         if not (source and target):
             return render_page("explore/path.html", context, rep)
-        unknown: list[names.UnknownEntityError] = []
+        unknown: list[errors.UnknownEntityError] = []
         for field, text in (("from", source), ("to", target)):
             try:
                 p.resolve(text)
-            except names.UnknownEntityError as exc:
+            except errors.UnknownEntityError as exc:
                 unknown.append(exc)
                 context["suggestions"][field] = _suggestions(p, exc, field)
         if unknown:
@@ -272,8 +304,9 @@ def path(suffix: str | None = None) -> Response:
     on_chains = {n.iri for c in report.shortest + report.paths for n in c.nodes}
     classes = {
         p.entity.nodes[n]["class"]: [p.entity.nodes[n]["class_zh"], p.entity.nodes[n]["class_en"]]
-        for n in sorted(on_chains) if n in p.entity
-    }  # fmt: skip
+        for n in sorted(on_chains)
+        if n in p.entity
+    }
     seen = {c["key"] for c in shortest}
     others = [v for v in (_chain_view(c, lang) for c in report.paths) if v["key"] not in seen]
     context.update(
@@ -286,10 +319,17 @@ def path(suffix: str | None = None) -> Response:
         shortest=shortest,
         others=others,
         classes=classes,
-        api=_api("path", **{"from": report.source.iri, "to": report.target.iri,
-                            "max": str(max_length), "concepts": str(concepts).lower()}),
+        api=_api(
+            "path",
+            **{
+                "from": report.source.iri,
+                "to": report.target.iri,
+                "max": str(max_length),
+                "concepts": str(concepts).lower(),
+            },
+        ),
         exports=_exports(),
-    )  # fmt: skip
+    )
     return render_page("explore/path.html", context, rep)
 
 

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Blueprint, Flask, Response
 from rdflib import BNode, Graph, URIRef
 from rdflib.namespace import VOID
 
+from graph.labels import short_name
+from graph.names import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY, SearchIndex
 from graph.namespaces import BASE, ONTOLOGY_GRAPH, PREFIXES
 from graph.query.describe import (
     describe,
@@ -21,14 +23,13 @@ from graph.query.describe import (
     fetch_labels,
     local_path,
     node_view,
-    short_name,
 )
-from graph.query.search import LABEL_ROWS_QUERY, TYPE_ROWS_QUERY, SearchIndex
+from service import state
 from service.dumps import get_dumps
 from service.render import (
     HTML,
     JSON,
-    OFFERS,
+    MEDIA_TYPES,
     RDF_FORMATS,
     Representation,
     negotiate,
@@ -40,21 +41,21 @@ from service.void import void_description
 
 bp = Blueprint("linked_data", __name__)
 
-SEARCH_EXTENSION = "zonegraph.search"
 #: Top-level folders of the data namespace served by the entity view.
 NAMESPACE_ROOTS = ("id", "concept")
 
 
+def _index() -> SearchIndex:
+    backend = get_backend()
+    return SearchIndex.from_rows(backend.select(LABEL_ROWS_QUERY), backend.select(TYPE_ROWS_QUERY))
+
+
+_SEARCH = state.Cache("search index", _index)
+
+
 def get_search_index() -> SearchIndex:
-    """Built at the first search (a few thousand names) and kept: the store is read-only."""
-    index: SearchIndex | None = current_app.extensions.get(SEARCH_EXTENSION)
-    if index is None:
-        backend = get_backend()
-        index = SearchIndex.from_rows(
-            backend.select(LABEL_ROWS_QUERY), backend.select(TYPE_ROWS_QUERY)
-        )
-        current_app.extensions[SEARCH_EXTENSION] = index
-    return index
+    """Built at the first search (a few thousand names) and kept until an update."""
+    return _SEARCH.get()
 
 
 def rdf_response(graph: Graph, rep: Representation, links: dict[str, str]) -> Response:
@@ -76,11 +77,8 @@ def rdf_response(graph: Graph, rep: Representation, links: dict[str, str]) -> Re
 def _link_headers(resp: Response, links: dict[str, str]) -> None:
     resp.vary.add("Accept")
     resp.headers["Link"] = ", ".join(
-        f'<{href}>; rel="alternate"; type="{BY_MEDIA[ext]}"' for ext, href in links.items()
+        f'<{href}>; rel="alternate"; type="{MEDIA_TYPES[ext]}"' for ext, href in links.items()
     )
-
-
-BY_MEDIA = {r.extension: r.media_type for r in OFFERS}
 
 
 def format_links(path: str) -> dict[str, str]:
@@ -194,11 +192,20 @@ def ontology_view() -> dict[str, Any]:
     for row in rows:
         iri = str(row["term"])
         kind = str(row["kind"]).rsplit("#", 1)[-1]
-        item = terms.setdefault(iri, {
-            "iri": iri, "name": iri.rsplit("#", 1)[-1], "kind": kind,
-            "href": "/ontology/" + iri.rsplit("#", 1)[-1],
-            "label_zh": "", "label_en": "", "definition": "", "domain": [], "range": [],
-        })  # fmt: skip
+        item = terms.setdefault(
+            iri,
+            {
+                "iri": iri,
+                "name": iri.rsplit("#", 1)[-1],
+                "kind": kind,
+                "href": "/ontology/" + iri.rsplit("#", 1)[-1],
+                "label_zh": "",
+                "label_en": "",
+                "definition": "",
+                "domain": [],
+                "range": [],
+            },
+        )
         item["label_zh"] = item["label_zh"] or str(row.get("zh", ""))
         item["label_en"] = item["label_en"] or str(row.get("en", ""))
         item["definition"] = item["definition"] or str(row.get("def", ""))

@@ -9,19 +9,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response, current_app, request
+from flask import Blueprint, Flask, Response, request
 
 from graph.namespaces import BASE, DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANCE_GRAPH
 from graph.query.describe import local_path
+from graph.query.stats import count_entities
+from service import state
 from service.dumps import get_dumps
 from service.examples import EXAMPLES
 from service.linked_data import get_search_index
 from service.render import page_representation, render_page
-from service.state import get_backend
+from service.state import backend_select, get_backend
 
 bp = Blueprint("pages", __name__)
 
-STATS_EXTENSION = "zonegraph.home_stats"
 SEARCH_LIMIT = 50
 
 _CLASS_COUNTS = f"""
@@ -43,11 +44,7 @@ def _int(value: object) -> int:
         return 0
 
 
-def dataset_summary() -> dict[str, Any]:
-    """Counts by class and graph; computed once per app, since the store does not change."""
-    cached: dict[str, Any] | None = current_app.extensions.get(STATS_EXTENSION)
-    if cached is not None:
-        return cached
+def _summarise() -> dict[str, Any]:
     from graph.query.describe import fetch_labels, node_view
 
     backend = get_backend()
@@ -64,12 +61,19 @@ def dataset_summary() -> dict[str, Any]:
     summary = {
         "classes": classes,
         "graphs": graphs,
-        "entities": sum(c["count"] for c in classes),
+        "entities": count_entities(backend_select(backend)),
         "facts": facts,
         "quotes": quotes,
     }
-    current_app.extensions[STATS_EXTENSION] = summary
     return summary
+
+
+_SUMMARY = state.Cache("home summary", _summarise)
+
+
+def dataset_summary() -> dict[str, Any]:
+    """Counts by class and graph; computed once per app until an update (state.forget)."""
+    return _SUMMARY.get()
 
 
 def _dumps() -> list[dict[str, Any]]:

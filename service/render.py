@@ -15,6 +15,9 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, abort, g, jsonify, render_template, request
 
+from graph import formats
+from service import negotiation
+
 LANGS = ("zh", "en")
 LANG_COOKIE = "zonegraph_lang"
 
@@ -24,24 +27,21 @@ class Representation:
     extension: str
     media_type: str
     rdflib_format: str | None  # None: not RDF (the page or its JSON twin)
+    aliases: tuple[str, ...] = ()  # further media types that ask for it
 
 
-HTML = Representation("html", "text/html", None)
+HTML = Representation("html", "text/html", None, ("application/xhtml+xml",))
 JSON = Representation("json", "application/json", None)
-RDF_FORMATS = (
-    Representation("ttl", "text/turtle", "turtle"),
-    Representation("jsonld", "application/ld+json", "json-ld"),
-    Representation("nt", "application/n-triples", "nt"),
-    Representation("rdf", "application/rdf+xml", "xml"),
+#: The RDF formats rdflib writes, from the formats table: extension, media types, writer.
+RDF_FORMATS = tuple(
+    Representation(f.extension, f.media_type, f.rdflib, f.media_types[1:])
+    for f in formats.rdflib_graph_formats()
 )
 BY_EXTENSION = {r.extension: r for r in (HTML, JSON, *RDF_FORMATS)}
 #: Offered in this order: a browser's */* gets the page, curl's */* too.
 OFFERS = (HTML, JSON, *RDF_FORMATS)
-ALIASES = {
-    "application/xhtml+xml": HTML,
-    "text/n3": RDF_FORMATS[0],
-    "application/xml": RDF_FORMATS[3],
-}
+#: Extension → media type, for the pages' `<link rel="alternate">` and Link headers.
+MEDIA_TYPES = {r.extension: r.media_type for r in OFFERS}
 
 
 def split_extension(path: str, allowed: tuple[Representation, ...] = OFFERS) -> tuple[str, str]:
@@ -52,23 +52,33 @@ def split_extension(path: str, allowed: tuple[Representation, ...] = OFFERS) -> 
     return path, ""
 
 
+def media_offers(offers: tuple[Representation, ...]) -> dict[str, Representation]:
+    """Media type → representation, canonical types first; an alias claimed earlier stays
+    with its first owner (`application/json` is the page's JSON twin, not JSON-LD)."""
+    table: dict[str, Representation] = {}
+    for rep in offers:
+        table.setdefault(rep.media_type, rep)
+    for rep in offers:
+        for alias in rep.aliases:
+            table.setdefault(alias, rep)
+    return table
+
+
 def negotiate(extension: str, offers: tuple[Representation, ...] = OFFERS) -> Representation:
-    """The representation an extension names, else the best fit for Accept; 406 when none fits."""
+    """The representation an extension names, else the best fit for Accept; 406 when none fits.
+
+    Accept is weighed by the same RFC 9110 rules as /sparql (service.negotiation), so a
+    client sending `text/plain` gets N-Triples from both.
+    """
     if extension:
         rep = BY_EXTENSION.get(extension)
         if rep is None or rep not in offers:
             abort(404)
         return rep
-    accept = request.accept_mimetypes
-    if not accept:  # no Accept header: the page
-        return offers[0]
-    candidates = [r.media_type for r in offers] + [
-        alias for alias, rep in ALIASES.items() if rep in offers
-    ]
-    best = accept.best_match(candidates)
+    best = negotiation.choose(request.headers.get("Accept"), media_offers(offers))
     if best is None:
         abort(406, "no acceptable format; offered: " + ", ".join(r.media_type for r in offers))
-    return ALIASES.get(best) or next(r for r in offers if r.media_type == best)
+    return best
 
 
 def current_lang() -> str:
@@ -125,4 +135,4 @@ def init_app(app: Flask) -> None:
         def tr(zh: str, en: str) -> str:
             return en if lang == "en" else zh
 
-        return {"lang": lang, "tr": tr, "url_with": url_with}
+        return {"lang": lang, "tr": tr, "url_with": url_with, "media_types": MEDIA_TYPES}

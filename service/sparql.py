@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from flask import Blueprint, Flask, Response, abort, current_app, redirect, request, url_for
 from werkzeug.wrappers import Response as WerkzeugResponse
 
+from graph.formats import Kind
 from graph.store import QueryRequest
-from graph.store.safety import query_form
-from service import negotiation
-from service import void as describe
+from graph.store.safety import query_form, result_kind
+from service import negotiation, void
 from service.state import get_backend
 
 bp = Blueprint("sparql", __name__)
@@ -94,25 +94,29 @@ def read_query() -> Protocol:
     return Protocol(text, form_graphs or None, form_named or None)
 
 
-def _format_name() -> str | None:
-    values = request.args.getlist("format") + request.args.getlist("output")
-    if request.method == "POST" and request.mimetype == FORM:
-        values += request.form.getlist("format") + request.form.getlist("output")
-    return values[0] if values else None
-
-
 def _formats(text: str) -> tuple[str, str]:
     """Negotiated (solutions, graph) media types; 406 if the query's kind has none."""
-    accept, name = request.headers.get("Accept"), _format_name()
-    solutions = negotiation.pick(accept, name, "solutions")
-    graph = negotiation.pick(accept, name, "graph")
-    kind = query_form(text)
+    form = request.method == "POST" and request.mimetype == FORM
+    names = negotiation.format_names(request.args, *([request.form] if form else []))
+    accept = request.headers.get("Accept")
+    solutions = negotiation.pick(accept, names, "solutions")
+    graph = negotiation.pick(accept, names, "graph")
+    kind = result_kind(query_form(text))
     if (kind == "solutions" and solutions is None) or (kind == "graph" and graph is None):
-        offered = negotiation.SOLUTION_OFFERS if kind == "solutions" else negotiation.GRAPH_OFFERS
-        abort(406, f"no acceptable format for this query; offered: {', '.join(offered)}")
+        wanted: Kind = "graph" if kind == "graph" else "solutions"
+        asked = negotiation.named(names, wanted)
+        reason = (
+            f"format={asked[0]} does not fit a {wanted} result"
+            if asked is not None
+            else "no acceptable format for this query"
+        )
+        abort(406, f"{reason}; offered: {negotiation.offered_types(wanted)}")
     if kind is None and solutions is None and graph is None:
         abort(406, "no acceptable format")
-    return solutions or "", graph or ""
+    return (
+        solutions.media_type if solutions else "",
+        graph.media_type if graph else "",
+    )
 
 
 @bp.route("/sparql", methods=["GET", "POST"])
@@ -123,7 +127,7 @@ def sparql() -> Response | WerkzeugResponse:
             # A person opening the endpoint in a browser gets the editor, as Fuseki and
             # Oxigraph's server do; SPARQL clients asking for RDF get the service description.
             return redirect(url_for("pages.query"), code=303)
-        return describe.rdf_response(describe.service_description())
+        return void.rdf_response(void.service_description())
     solutions, graph = _formats(op.text)
     result = get_backend().run(
         QueryRequest(

@@ -4,7 +4,7 @@ With no ZONEGRAPH_UPDATE_TOKEN the service is read-only and every update is refu
 with one, a request without the right `Authorization: Bearer …` gets 401. Either way the
 refusal comes before the body is read, so nothing changes. An accepted update goes to the
 backend (for the embedded store, an in-memory overlay every worker replays: see
-graph/executor.py) and is answered 204 No Content.
+graph/store/embedded.py) and is answered 204 No Content.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from flask import Blueprint, Flask, Response, abort, current_app, request
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Unauthorized
 
-from service import void as describe
+from service import state
 from service.sparql import FORM, UPDATE_TYPE, _one, body_text
 from service.state import get_backend
 
@@ -66,8 +66,11 @@ def read_update() -> str:
 def update() -> Response:
     _authorise()
     text = read_update()
-    get_backend().update(text)
-    describe.forget_counts()
+    try:
+        get_backend().update(text)
+    finally:
+        # Also after a failure: a remote engine may have applied part of it before erring.
+        state.forget(current_app)
     return Response(status=204)
 
 

@@ -1,50 +1,39 @@
 """What the endpoint and the dataset are: a SPARQL 1.1 Service Description and VoID.
 
-Both are small graphs built with rdflib from counts the backend answers (cached per app until
-an update changes the data) and rendered as Turtle, JSON-LD, N-Triples or RDF/XML by Accept.
+Both are small graphs built with rdflib from counts the backend answers (cached in service.state
+until an update changes the data) and rendered as Turtle, JSON-LD, N-Triples or RDF/XML by Accept.
 The Service Description answers GET /sparql without a query (SPARQL 1.1 Service Description,
 section 2); VoID is served at /.well-known/void (VoID, section 7).
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, VOID, XSD
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
+from graph import formats
 from graph.namespaces import BASE, ID, ONTOLOGY_IRI
-from service import negotiation
-from service.state import get_backend
+from graph.query.stats import ENTITIES_MEANING, count_entities
+from service import negotiation, state
+from service.dumps import dump_filename
+from service.state import backend_select, get_backend
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
-FORMATS = Namespace("http://www.w3.org/ns/formats/")
+FORMATS = Namespace(formats.W3C_FORMATS)
 ENTAILMENT = Namespace("http://www.w3.org/ns/entailment/")
-STATS = "zonegraph.describe"
-RDFLIB_FORMATS = {
-    negotiation.TURTLE: "turtle",
-    negotiation.JSONLD: "json-ld",
-    negotiation.NTRIPLES: "nt",
-    negotiation.RDFXML: "xml",
-}
-RESULT_FORMATS = (
-    "SPARQL_Results_JSON",
-    "SPARQL_Results_XML",
-    "SPARQL_Results_CSV",
-    "SPARQL_Results_TSV",
-    "Turtle",
-    "N-Triples",
-    "JSON-LD",
-    "RDF_XML",
-)
-DUMPS = ("ttl", "nt", "nq", "trig", "jsonld", "rdf")
+#: What /sparql answers with, each by its IRI in the W3C formats registry.
+RESULT_FORMATS = tuple(f for f in formats.of_kind("solutions", "graph") if f.iri)
+#: The dumps VoID lists: one per RDF format of the table.
+DUMPS = formats.of_kind("graph")
+#: What these small rdflib graphs are offered in.
+RDFLIB_FORMATS = formats.rdflib_graph_formats()
 
 _GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _CLASS_COUNTS = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
-_ENTITIES = "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c FILTER(isIRI(?s)) }"
 _PROPERTIES = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"
 
 bp = Blueprint("describe", __name__)
@@ -62,37 +51,29 @@ class Counts:
         return sum(self.graphs.values())
 
 
-@dataclass
-class _Cache:
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    counts: Counts | None = None
-
-
 def _number(row: Mapping[str, object], name: str = "n") -> int:
     value = row.get(name)
     return int(str(value)) if value is not None else 0
 
 
+def _compute_counts() -> Counts:
+    backend = get_backend()
+    c = Counts()
+    for row in backend.select(_GRAPH_COUNTS):
+        c.graphs[str(row["g"])] = _number(row)
+    for row in backend.select(_CLASS_COUNTS):
+        c.classes[str(row["c"])] = _number(row)
+    c.entities = count_entities(backend_select(backend))
+    c.properties = sum(_number(r) for r in backend.select(_PROPERTIES))
+    return c
+
+
+_COUNTS = state.Cache("void counts", _compute_counts)
+
+
 def counts() -> Counts:
-    """Triples per graph, entities per class: asked of the backend once, then cached."""
-    cache: _Cache = current_app.extensions[STATS]
-    with cache.lock:
-        if cache.counts is None:
-            backend = get_backend()
-            c = Counts()
-            for row in backend.select(_GRAPH_COUNTS):
-                c.graphs[str(row["g"])] = _number(row)
-            for row in backend.select(_CLASS_COUNTS):
-                c.classes[str(row["c"])] = _number(row)
-            c.entities = sum(_number(r) for r in backend.select(_ENTITIES))
-            c.properties = sum(_number(r) for r in backend.select(_PROPERTIES))
-            cache.counts = c
-        return cache.counts
-
-
-def forget_counts() -> None:
-    """Drop the cached counts (after an update)."""
-    current_app.extensions[STATS].counts = None
+    """Triples per graph, entities per class: asked of the backend once, until state.forget."""
+    return _COUNTS.get()
 
 
 def base_url() -> str:
@@ -113,8 +94,8 @@ def service_description() -> Graph:
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     if current_app.config.get("ZONEGRAPH_UPDATE_TOKEN"):
         g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
-    for name in RESULT_FORMATS:
-        g.add((service, SD.resultFormat, FORMATS[name]))
+    for fmt in RESULT_FORMATS:
+        g.add((service, SD.resultFormat, URIRef(str(fmt.iri))))
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     if current_app.config.get("ZONEGRAPH_ALLOW_REMOTE"):
         g.add((service, SD.feature, SD.BasicFederatedQuery))
@@ -151,12 +132,15 @@ def void_description() -> Graph:
     g.add((dataset, DCTERMS.title, Literal("ZoneGraph: China's development zones", lang="en")))
     g.add((dataset, FOAF.homepage, URIRef(base)))
     g.add((dataset, VOID.sparqlEndpoint, URIRef(base + "sparql")))
-    for ext in DUMPS:
-        g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/zonegraph.{ext}")))
+    for fmt in DUMPS:
+        g.add((dataset, VOID.dataDump, URIRef(f"{base}dumps/{dump_filename(fmt)}")))
     g.add((dataset, VOID.uriSpace, Literal(str(ID))))
     g.add((dataset, VOID.vocabulary, ONTOLOGY_IRI))
     g.add((dataset, VOID.triples, _count(c.triples)))
     g.add((dataset, VOID.entities, _count(c.entities)))
+    # void:entities counts what stats and the home page count; say which resources those are.
+    for text, lang in zip(ENTITIES_MEANING, ("zh", "en"), strict=True):
+        g.add((dataset, RDFS.comment, Literal(text, lang=lang)))
     g.add((dataset, VOID.classes, _count(len(c.classes))))
     g.add((dataset, VOID.properties, _count(c.properties)))
     for cls, n in sorted(c.classes.items()):
@@ -182,17 +166,13 @@ def _graph() -> Graph:
 
 def rdf_response(g: Graph) -> Response:
     """The graph in the format the client accepts (Turtle by default); 406 if none."""
-    wanted = request.args.get("format") or request.args.get("output")
-    media_type = negotiation.pick(request.headers.get("Accept"), wanted, "graph")
-    if media_type is None:
-        abort(
-            406,
-            "no acceptable format: offered text/turtle, application/ld+json, "
-            "application/n-triples, application/rdf+xml",
-        )
-    fmt = RDFLIB_FORMATS[media_type]
-    body = g.serialize(format=fmt, encoding="utf-8")
-    resp = Response(body, mimetype=media_type)
+    names = negotiation.format_names(request.args)
+    fmt = negotiation.pick(request.headers.get("Accept"), names, "graph", RDFLIB_FORMATS)
+    if fmt is None or fmt.rdflib is None:
+        offered = negotiation.offered_types("graph", RDFLIB_FORMATS)
+        abort(406, f"no acceptable format: offered {offered}")
+    body = g.serialize(format=fmt.rdflib, encoding="utf-8")
+    resp = Response(body, mimetype=fmt.media_type)
     resp.vary.add("Accept")
     return resp
 
@@ -203,5 +183,4 @@ def void() -> Response:
 
 
 def init_app(app: Flask) -> None:
-    app.extensions[STATS] = _Cache()
     app.register_blueprint(bp)

@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask
 
 from service import create_app
+from service.config import SETTINGS
 from service.state import close_backend, get_backend
 
 REPO = Path(__file__).resolve().parent.parent
@@ -84,7 +85,7 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         args = [str(ZONEGRAPH), "--data-dir", str(data_dir), "serve", "--port", str(self.port)]
         for key, value in (settings or {}).items():
-            args += ["--set", f"{key}={value}"]
+            args += [SETTINGS[key].option, str(value)]  # the option derived from the table
         self.proc = subprocess.Popen(
             args, cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ)
         )

@@ -11,7 +11,7 @@ from rdflib import Graph
 
 from graph import analysis as an
 from graph.analysis import views
-from graph.names import UnknownEntityError
+from graph.errors import UnknownEntityError
 
 MINI = Path(__file__).parent / "data" / "network_mini.ttl"
 ID = "https://w3id.org/zonegraph/id/"
@@ -133,8 +133,10 @@ def test_cluster_report_counts(mini: views.Prepared) -> None:
     assert measure.entity.label_zh == "租金补贴"
     assert {m.iri for m in measure.members} == {KC, SC}
     assert [(t.entity.label_zh, len(t.members)) for t in r.ties] == [
-        ("广州经济技术开发区", 3), ("生物医药", 3), ("租金补贴", 2)
-    ]  # fmt: skip
+        ("广州经济技术开发区", 3),
+        ("生物医药", 3),
+        ("租金补贴", 2),
+    ]
     hosts = {m.member.iri: m.hosts for m in r.members}
     assert [x.label_zh for x in hosts[SC]["实验室"]] == ["琶洲实验室（黄埔）"]
 
@@ -228,8 +230,9 @@ def test_ego_rings(mini: views.Prepared) -> None:
     assert [r.iri for r in rep.rings["1"]] == [SC]
     assert len(rep.rings["2"]) == 5
     assert {(lk.source.label_zh, lk.label_zh, lk.target.label_zh) for lk in rep.links} >= {
-        ("琶洲实验室（黄埔）", "位于", "广州科学城"), ("广州科学城", "位于", "广州经济技术开发区")
-    }  # fmt: skip
+        ("琶洲实验室（黄埔）", "位于", "广州科学城"),
+        ("广州科学城", "位于", "广州经济技术开发区"),
+    }
     with pytest.raises(an.AnalysisError):
         an.ego(mini, "广州科学城", 0)
 
@@ -269,8 +272,11 @@ def test_most_similar_pairs(mini: views.Prepared) -> None:
 def test_source_san_cheng_yi_dao_report(source: views.Prepared) -> None:
     r = an.cluster_report(source, "三城一岛")
     assert {m.member.label_zh for m in r.members} == {
-        "中新广州知识城", "广州科学城", "广州海丝城", "广州国际生物岛"
-    }  # fmt: skip
+        "中新广州知识城",
+        "广州科学城",
+        "广州海丝城",
+        "广州国际生物岛",
+    }
     assert r.declared_member_count == 4
     zone_tie = [t for t in r.ties if t.entity.iri == ID + "zone/guangzhou-etdz"]
     assert len(zone_tie) == 1 and len(zone_tie[0].members) == 4
@@ -322,8 +328,12 @@ def test_results_do_not_depend_on_hash_seeds() -> None:
     for seed in ("1", "2", "3"):
         env = {**os.environ, "PYTHONHASHSEED": seed}
         done = subprocess.run(
-            [sys.executable, "-c", script, str(MINI)], capture_output=True, text=True, env=env,
-            check=True, timeout=120,
-        )  # fmt: skip
+            [sys.executable, "-c", script, str(MINI)],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+            timeout=120,
+        )
         outputs.add(done.stdout)
     assert len(outputs) == 1

@@ -53,8 +53,10 @@ def test_clusters_summary_and_detail(mini: views.Prepared) -> None:
 def test_clusters_json(mini: views.Prepared) -> None:
     data = run_json(mini, "clusters", "三城一岛")
     assert [m["member"]["label_zh"] for m in data["members"]] == [
-        "中新广州知识城", "广州国际生物岛", "广州科学城"
-    ]  # fmt: skip
+        "中新广州知识城",
+        "广州国际生物岛",
+        "广州科学城",
+    ]
     assert data["boundary_edges"] == 10
     assert isinstance(run_json(mini, "clusters"), list)
 

@@ -23,9 +23,14 @@ pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 SHOTS = Path("/tmp/zonegraph-screenshots")
 
 
@@ -45,8 +50,9 @@ def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iter
     log = (data / "serve.log").open("wb")
     proc = subprocess.Popen(
         [str(exe), "--data-dir", str(data), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -304,8 +310,11 @@ def test_path_finder_between_sections(page: Page) -> None:
     assert cy(page, "cy.edges('.hl').length") == 6
     assert cy(page, "cy.edges('.hl').every(e => e.data('label').length > 0)")
     # source left, target right
-    xs = cy(page, "[cy.nodes('[role = \"source\"]')[0].position().x,"
-                  " cy.nodes('[role = \"target\"]')[0].position().x]")  # fmt: skip
+    xs = cy(
+        page,
+        "[cy.nodes('[role = \"source\"]')[0].position().x,"
+        " cy.nodes('[role = \"target\"]')[0].position().x]",
+    )
     assert xs[0] < xs[1]
     shot(page, "graph-path")
     # highlighting another chain moves the highlight

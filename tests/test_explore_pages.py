@@ -58,7 +58,8 @@ def test_cluster_page_and_its_json_twin_list_the_same_graph(client: FlaskClient)
     assert {n["data"]["id"] for n in api["elements"]["nodes"]} == set(nodes)
     assert len(api["elements"]["edges"]) == len(data["graph"]["edges"])
     assert data["exports"]["gexf"] == "/api/analysis/export.gexf?grouping=" + SAN_CHENG.replace(
-        ":", "%3A").replace("/", "%2F")  # fmt: skip
+        ":", "%3A"
+    ).replace("/", "%2F")
     html = get_html(client, "/explore/cluster?name=三城一岛")
     table = html[html.index('id="graph-nodes"') :]
     for park in PARKS:

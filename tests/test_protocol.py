@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import RDF, VOID
 
@@ -155,6 +155,9 @@ def test_ask(client: FlaskClient) -> None:
         ("application/n-triples", "application/n-triples", "nt"),
         ("application/ld+json", "application/ld+json", "json-ld"),
         ("application/rdf+xml", "application/rdf+xml", "xml"),
+        ("application/n-quads", "application/n-quads", "nquads"),
+        ("application/trig", "application/trig", "trig"),
+        ("text/plain, */*;q=0.1", "application/n-triples", "nt"),
     ],
 )
 def test_construct_formats(
@@ -166,6 +169,11 @@ def test_construct_formats(
     headers = {"Accept": accept} if accept else {}
     resp = client.get("/sparql", query_string={"query": CONSTRUCT}, headers=headers)
     assert resp.status_code == 200 and resp.mimetype == media_type
+    if rdflib_format in ("nquads", "trig"):  # a CONSTRUCT result is the default graph
+        ds = Dataset()
+        ds.parse(data=resp.data, format=rdflib_format)
+        assert isomorphic(ds.default_graph, expected)
+        return
     assert isomorphic(Graph().parse(data=resp.data, format=rdflib_format), expected)
 
 
@@ -190,8 +198,26 @@ def test_no_acceptable_format_is_406(client: FlaskClient) -> None:
         headers={"Accept": "application/sparql-results+json"},
     )
     assert_error(results_for_graph, 406)
-    unknown = client.get("/sparql", query_string={"query": LABELS, "format": "yaml"})
-    assert_error(unknown, 406)
+    wrong_kind = client.get("/sparql", query_string={"query": CONSTRUCT, "format": "csv"})
+    assert_error(wrong_kind, 406, "format=csv", "text/turtle")
+
+
+def test_unknown_format_name_falls_back_to_accept(client: FlaskClient) -> None:
+    unknown = client.get(
+        "/sparql",
+        query_string={"query": LABELS, "format": "yaml"},
+        headers={"Accept": "text/csv"},
+    )
+    assert unknown.status_code == 200 and unknown.mimetype == "text/csv"
+    # SPARQLWrapper's CONSTRUCT with RDFXML: its own spelling, repeated, beside the media type
+    sent = [("format", "rdf+xml"), ("format", "application/rdf+xml"), ("output", "rdf+xml")]
+    rdfxml = client.get(
+        "/sparql",
+        query_string=[("query", CONSTRUCT), *sent],
+        headers={"Accept": "application/rdf+xml"},
+    )
+    assert rdfxml.status_code == 200 and rdfxml.mimetype == "application/rdf+xml"
+    assert len(Graph().parse(data=rdfxml.data, format="xml")) == 30
 
 
 # --- the dataset ------------------------------------------------------------------------------
@@ -353,7 +379,12 @@ def test_service_description(client: FlaskClient, app: Flask) -> None:
     assert (service, SD.supportedLanguage, SD.SPARQL11Query) in g
     assert (service, SD.supportedLanguage, SD.SPARQL11Update) not in g
     assert (service, SD.feature, SD.UnionDefaultGraph) in g
-    assert len(set(g.objects(service, SD.resultFormat))) == 8
+    formats = "http://www.w3.org/ns/formats/"
+    advertised = {str(o).removeprefix(formats) for o in g.objects(service, SD.resultFormat)}
+    assert advertised == {
+        *(f"SPARQL_Results_{x}" for x in ("JSON", "XML", "CSV", "TSV")),
+        *("Turtle", "N-Triples", "JSON-LD", "RDF_XML", "N-Quads", "TriG"),
+    }
     dataset = g.value(service, SD.defaultDataset)
     names = {g.value(ng, SD.name) for ng in g.objects(dataset, SD.namedGraph)}
     assert names == {URIRef(n) for n in backend_of(app).named_graphs()}

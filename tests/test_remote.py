@@ -22,6 +22,7 @@ from flask import Flask
 from rdflib import URIRef
 from rdflib.namespace import RDFS
 
+from bench.engines import Engine, start_oxigraph, start_virtuoso
 from graph.build import BuildResult
 from graph.errors import QueryError, QueryRefused, QueryTimeout
 from graph.namespaces import DATA_GRAPH, GRAPH
@@ -31,7 +32,6 @@ from graph.store.remote import RemoteBackend, RemotePublication, RemoteSettings,
 from service import create_app
 from service.state import close_backend
 from tests.competency_runner import Question, Runner, check, questions
-from tests.engines import Engine, start_oxigraph, start_virtuoso
 from tests.helpers_server import COUNT_ALL, RUNAWAY
 
 pytestmark = [pytest.mark.remote, pytest.mark.server]

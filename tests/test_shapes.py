@@ -46,7 +46,16 @@ def assert_readable(v: Violation, file: str) -> None:
 
 
 def test_invalid_inputs_do_not_conform(invalid_report: ValidationReport) -> None:
+    """Every invalid file is caught on its own, with a violation located in that file."""
     assert not invalid_report.conforms
+    assert len(INVALID) >= 10
+    for path in INVALID:
+        located = [
+            v
+            for v in invalid_report.violations
+            if v.severity == "Violation" and (v.location or "").startswith(str(path))
+        ]
+        assert located, f"{path.name}: no violation located in the file"
 
 
 def test_missing_chinese_label(invalid_report: ValidationReport) -> None:

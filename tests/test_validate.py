@@ -38,6 +38,26 @@ def test_shipped_report_locates_curated_nodes(shipped_report: ValidationReport) 
             assert v.location is not None and v.location.startswith("sources/"), v.line()
 
 
+def test_warnings_are_located_in_the_curated_file(tmp_path: Path) -> None:
+    """A warning (an event without a date) names the file and line where the node was written;
+    this fails if there is nothing to locate, unlike a loop over whatever the shipped graph
+    happens to warn about."""
+    extra = tmp_path / "undated-event.trig"
+    text = VALID.read_text(encoding="utf-8")
+    anchor = "    zone:t-valid-guangzhou-etdz a zg:NationalETDZ ;"
+    assert anchor in text
+    event = (
+        "    <https://w3id.org/zonegraph/id/event/t-undated> a zg:Event ;\n"
+        '        rdfs:label "测试:无日期活动"@zh , "Test: undated event"@en .\n\n'
+    )
+    extra.write_text(text.replace(anchor, event + anchor), encoding="utf-8")
+    report = validate_extra([extra])
+    mine = [v for v in report.violations if str(v.focus).endswith("/event/t-undated")]
+    assert [v.severity for v in mine] == ["Warning"], [v.line() for v in mine]
+    assert mine[0].location is not None and mine[0].location.startswith(str(extra) + ":")
+    assert mine[0].location.rsplit(":", 1)[1].isdigit()
+
+
 def test_valid_curated_file_adds_no_results(shipped_report: ValidationReport) -> None:
     report = validate_extra([VALID])
     mine = [v.line() for v in report.violations if "t-valid" in v.focus_name]

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from rdflib import Graph, URIRef
 
-from graph import names
+from graph import errors, names
 from graph.analysis import views
 from graph.errors import ZoneGraphError
 
@@ -132,8 +132,12 @@ def test_ego_graph(prepared: views.Prepared) -> None:
     dist = dict(sub.nodes(data="distance"))
     assert dist[LAB] == 0 and dist[SC] == 1
     assert {n for n, d in dist.items() if d == 2} == {
-        GZ, SCYD, CONCEPT + "display", CONCEPT + "bio", ID + "measure/m1"
-    }  # fmt: skip
+        GZ,
+        SCYD,
+        CONCEPT + "display",
+        CONCEPT + "bio",
+        ID + "measure/m1",
+    }
 
 
 def test_rdf_graph_from_an_oxigraph_store(mini: Graph) -> None:
@@ -194,7 +198,7 @@ def test_resolve(mini: Graph, text: str, expected: str) -> None:
 
 
 def test_resolve_unknown_suggests(mini: Graph) -> None:
-    with pytest.raises(names.UnknownEntityError) as info:
+    with pytest.raises(errors.UnknownEntityError) as info:
         names.resolve(mini, "广州科学域")
     assert isinstance(info.value, ZoneGraphError)
     assert SC in [m.iri for m in info.value.suggestions]
@@ -202,7 +206,7 @@ def test_resolve_unknown_suggests(mini: Graph) -> None:
 
 
 def test_resolve_ambiguous_lists_candidates(mini: Graph) -> None:
-    with pytest.raises(names.AmbiguousEntityError) as info:
+    with pytest.raises(errors.AmbiguousEntityError) as info:
         names.resolve(mini, "广州")
     assert {GZ, KC, SC, BI} <= {m.iri for m in info.value.suggestions}
 

@@ -6,8 +6,8 @@ script uses them without knowing where the graph came from. Results are determin
 sorted before any seeded algorithm, ties are broken by label and IRI, Louvain and sampled
 betweenness take a seed.
 
-Paths, ego networks and similarity live in graph.connections and are re-exported here, so that
-`from graph import analysis` is the one import a script needs.
+Paths, ego networks and similarity live in graph.analysis.connections and are re-exported
+here, so that `from graph import analysis` is the one import a script needs.
 
 PageRank is NetworkX's (SciPy power iteration) with a tight tolerance, so that scores are
 stable to the six decimals results report.
@@ -35,7 +35,6 @@ from graph.analysis.connections import (
     similar,
 )
 from graph.analysis.results import (
-    AnalysisError,
     Link,
     Ref,
     Serialisable,
@@ -52,7 +51,7 @@ from graph.analysis.views import (
     prepare,
     undirected,
 )
-from graph.names import AmbiguousEntityError, UnknownEntityError
+from graph.errors import AmbiguousEntityError, AnalysisError, UnknownEntityError
 from graph.namespaces import ZG
 
 #: Above this many nodes betweenness is estimated from `BETWEENNESS_SAMPLES` seeded sources.
@@ -348,9 +347,32 @@ def communities(
 
 
 __all__ = [
-    "AmbiguousEntityError", "AnalysisError", "Chain", "ClusterReport", "CommunityReport",
-    "EgoReport", "HubReport", "Link", "PathReport", "Ref", "SimilarPair", "Step",
-    "UnknownEntityError", "all_clusters", "betweenness", "chain", "cluster_report",
-    "communities", "ego", "hubs", "hubs_per_zone", "industry_profiles", "jaccard", "louvain",
-    "pagerank", "paths", "similar", "zone_ecosystem",
-]  # fmt: skip
+    "AmbiguousEntityError",
+    "AnalysisError",
+    "Chain",
+    "ClusterReport",
+    "CommunityReport",
+    "EgoReport",
+    "HubReport",
+    "Link",
+    "PathReport",
+    "Ref",
+    "SimilarPair",
+    "Step",
+    "UnknownEntityError",
+    "all_clusters",
+    "betweenness",
+    "chain",
+    "cluster_report",
+    "communities",
+    "ego",
+    "hubs",
+    "hubs_per_zone",
+    "industry_profiles",
+    "jaccard",
+    "louvain",
+    "pagerank",
+    "paths",
+    "similar",
+    "zone_ecosystem",
+]

@@ -16,7 +16,6 @@ import networkx as nx
 from rdflib import Graph, URIRef
 
 from graph.analysis.results import (
-    AnalysisError,
     Link,
     Ref,
     Serialisable,
@@ -26,6 +25,7 @@ from graph.analysis.results import (
     sorted_refs,
 )
 from graph.analysis.views import INVERSE_LABELS, Prepared, containment_tree, prepare, undirected
+from graph.errors import AnalysisError
 from graph.namespaces import ZG
 
 MAX_PATHS_EXAMINED = 20000
@@ -124,9 +124,10 @@ def paths(
     u = undirected(p.entity)
     if not through_concepts:
         weak = [
-            n for n, d in p.entity.nodes(data=True)
+            n
+            for n, d in p.entity.nodes(data=True)
             if d["category"] in ("concept", "division") and n not in (a, b)
-        ]  # fmt: skip
+        ]
         u.remove_nodes_from(weak)
     if not nx.has_path(u, a, b):
         return PathReport(ref(p, a), ref(p, b), False, None, [], [], max_length)
@@ -205,9 +206,10 @@ def industry_profiles(graph: Graph | Prepared) -> dict[str, frozenset[str]]:
     p = prepare(graph)
     tree = containment_tree(p)
     places = [
-        n for n in p.entity
+        n
+        for n in p.entity
         if p.vocab.is_a(URIRef(n), ZG.DevelopmentZone) or p.vocab.is_a(URIRef(n), ZG.Park)
-    ]  # fmt: skip
+    ]
     out = {}
     for place in sorted(places):
         inside = {place} | (set(nx.descendants(tree, place)) if place in tree else set())
@@ -245,10 +247,14 @@ def similar(
             continue
         found.append(
             SimilarPair(
-                ref(p, a), ref(p, b), round(jaccard(profiles[a], profiles[b]), 6),
-                sorted_refs(p, shared), len(profiles[a] - shared), len(profiles[b] - shared),
+                ref(p, a),
+                ref(p, b),
+                round(jaccard(profiles[a], profiles[b]), 6),
+                sorted_refs(p, shared),
+                len(profiles[a] - shared),
+                len(profiles[b] - shared),
             )
-        )  # fmt: skip
+        )
     found.sort(
         key=lambda s: (-s.jaccard, -len(s.shared), s.a.label_zh, s.b.label_zh, s.a.iri, s.b.iri)
     )
@@ -256,6 +262,15 @@ def similar(
 
 
 __all__ = [
-    "Chain", "EgoReport", "PathReport", "SimilarPair", "Step", "chain", "ego",
-    "industry_profiles", "jaccard", "paths", "similar",
-]  # fmt: skip
+    "Chain",
+    "EgoReport",
+    "PathReport",
+    "SimilarPair",
+    "Step",
+    "chain",
+    "ego",
+    "industry_profiles",
+    "jaccard",
+    "paths",
+    "similar",
+]

@@ -16,6 +16,7 @@ from typing import Any
 import networkx as nx
 from rdflib import Graph
 
+from graph import formats
 from graph.analysis.views import (
     Prepared,
     containment_tree,
@@ -24,15 +25,11 @@ from graph.analysis.views import (
     policy_graph,
     prepare,
 )
-from graph.errors import ZoneGraphError
+from graph.errors import ExportError
 
-FORMATS = ("graphml", "gexf", "nodes.csv", "edges.csv")
-MEDIA_TYPES = {
-    "graphml": "application/graphml+xml",
-    "gexf": "application/gexf+xml",
-    "nodes.csv": "text/csv; charset=utf-8",
-    "edges.csv": "text/csv; charset=utf-8",
-}
+#: The network formats of the table, by their one name (the file suffix: `nodes.csv`).
+FORMATS = tuple(f.name for f in formats.of_kind("network"))
+MEDIA_TYPES = {f.name: f.media_type for f in formats.of_kind("network")}
 VIEWS: dict[str, Callable[[Prepared], nx.Graph[str]]] = {
     "entity": lambda p: p.entity,
     "containment": containment_tree,
@@ -41,10 +38,6 @@ VIEWS: dict[str, Callable[[Prepared], nx.Graph[str]]] = {
 }
 NODE_COLUMNS = ("iri", "label_zh", "label_en", "class", "class_zh", "class_en", "category")
 EDGE_COLUMNS = ("predicate", "predicate_pname", "label_zh", "label_en")
-
-
-class ExportError(ZoneGraphError):
-    """An unknown export format or view."""
 
 
 def _scalar(value: Any) -> str | int | float | bool | None:
@@ -139,15 +132,16 @@ def view_graph(
 
 
 def export_network(source: object, fmt: str, view: str = "entity") -> bytes:
-    """For `zonegraph export`: any graph source (store, backend, Graph); `nodes-csv` and
-    `nodes.csv` are both accepted."""
-    return export(prepare(source), fmt.replace("-csv", ".csv"), view)
+    """For `zonegraph export`: any graph source (store, backend, Graph)."""
+    return export(prepare(source), fmt, view)
 
 
 def export(
     graph: Graph | Prepared, fmt: str, view: str = "entity", grouping: str | None = None
 ) -> bytes:
-    """One view of the graph in one format (see FORMATS), as bytes ready to write or send."""
-    if fmt not in WRITERS:
+    """One view of the graph in one network format (a name or alias of the formats table:
+    `nodes.csv` or `nodes-csv`), as bytes ready to write or send."""
+    spec = formats.find(fmt, "network")
+    if spec is None:
         raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    return WRITERS[fmt](view_graph(graph, view, grouping))
+    return WRITERS[spec.name](view_graph(graph, view, grouping))

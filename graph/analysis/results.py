@@ -1,6 +1,6 @@
 """What analyses return: entity references and links as plain, JSON-ready dataclasses.
 
-Shared by graph.analysis and graph.connections so that every result names entities the same
+Shared by graph.analysis and graph.analysis.connections so that every result names entities the same
 way (IRI, zh and en labels, class) and serialises with `to_dict()`.
 """
 
@@ -13,11 +13,6 @@ from typing import Any
 from rdflib import URIRef
 
 from graph.analysis.views import Prepared
-from graph.errors import ZoneGraphError
-
-
-class AnalysisError(ZoneGraphError):
-    """A request the analyses cannot answer as asked (a bad parameter, not a grouping …)."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +61,9 @@ def link(p: Prepared, a: str, b: str, key: str) -> Link:
 
 def industries_of(p: Prepared, member: str, hosted: set[str]) -> list[Ref]:
     found = {
-        b for a in ({member} | hosted) for _, b, k in p.entity.out_edges(a, keys=True)
+        b
+        for a in ({member} | hosted)
+        for _, b, k in p.entity.out_edges(a, keys=True)
         if k == "zg:industry"
-    }  # fmt: skip
+    }
     return sorted_refs(p, found)

@@ -31,11 +31,8 @@ from graph.analysis.vocabulary import (
     Vocabulary,
     node_id,
 )
-from graph.names import (
-    ALTERNATE_LABELS,
-    Labeller,
-    NameIndex,
-)
+from graph.labels import ALTERNATE_LABELS, Labeller
+from graph.names import NameIndex
 from graph.namespaces import SCHEMA, ZG
 
 

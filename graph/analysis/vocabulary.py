@@ -16,7 +16,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.namespace import TIME
 from rdflib.term import Node
 
-from graph.names import PREFERRED_LABELS, Labeller, _ontology_graph, prefixed
+from graph.labels import PREFERRED_LABELS, Labeller, ontology_graph, prefixed
 from graph.namespaces import BASE, ONTOLOGY_IRI, SCHEMA, ZG
 
 Category = str  # "entity" | "concept" | "division" | "detail" | "provenance" | "schema" | "literal"
@@ -24,29 +24,52 @@ ReferenceMode = TypingLiteral["none", "linked", "all"]
 
 GEO_SF_WITHIN = URIRef("http://www.opengis.net/ont/geosparql#sfWithin")
 SCHEMA_TYPES = {
-    OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, OWL.Ontology,
-    RDF.Property, RDFS.Class, SKOS.ConceptScheme, OWL.TransitiveProperty, OWL.SymmetricProperty,
-}  # fmt: skip
+    OWL.Class,
+    OWL.ObjectProperty,
+    OWL.DatatypeProperty,
+    OWL.AnnotationProperty,
+    OWL.Ontology,
+    RDF.Property,
+    RDFS.Class,
+    SKOS.ConceptScheme,
+    OWL.TransitiveProperty,
+    OWL.SymmetricProperty,
+}
 PROVENANCE_TYPES = {
-    RDF.Statement, ZG.SourceQuote, ZG.SourceDocument, SCHEMA.CreativeWorkSeries,
-    SCHEMA.NewsArticle, SCHEMA.CreativeWork,
-}  # fmt: skip
+    RDF.Statement,
+    ZG.SourceQuote,
+    ZG.SourceDocument,
+    SCHEMA.CreativeWorkSeries,
+    SCHEMA.NewsArticle,
+    SCHEMA.CreativeWork,
+}
 #: Namespaces whose nodes are about the sources, whatever their types say.
 PROVENANCE_NAMESPACES = tuple(
     BASE + "id/" + ns + "/" for ns in ("quote", "statement", "document", "dataset")
 )
 DETAIL_TYPES = {
-    ZG.Observation, ZG.Period, TIME.Interval, TIME.ProperInterval, TIME.Instant,
-    SCHEMA.QuantitativeValue, SCHEMA.MonetaryAmount, ZG.Benefit,
-}  # fmt: skip
+    ZG.Observation,
+    ZG.Period,
+    TIME.Interval,
+    TIME.ProperInterval,
+    TIME.Instant,
+    SCHEMA.QuantitativeValue,
+    SCHEMA.MonetaryAmount,
+    ZG.Benefit,
+}
 NAMESPACE_CATEGORIES = (
-    (BASE + "id/quote/", "provenance"), (BASE + "id/statement/", "provenance"),
-    (BASE + "id/document/", "provenance"), (BASE + "id/dataset/", "provenance"),
-    (BASE + "id/observation/", "detail"), (BASE + "id/period/", "detail"),
-    (BASE + "id/amount/", "detail"), (BASE + "id/benefit/", "detail"),
-    (BASE + "id/division/", "division"), (BASE + "concept/", "concept"),
+    (BASE + "id/quote/", "provenance"),
+    (BASE + "id/statement/", "provenance"),
+    (BASE + "id/document/", "provenance"),
+    (BASE + "id/dataset/", "provenance"),
+    (BASE + "id/observation/", "detail"),
+    (BASE + "id/period/", "detail"),
+    (BASE + "id/amount/", "detail"),
+    (BASE + "id/benefit/", "detail"),
+    (BASE + "id/division/", "division"),
+    (BASE + "concept/", "concept"),
     (str(ZG._NS), "schema"),
-)  # fmt: skip
+)
 LABEL_PREDICATES = set(PREFERRED_LABELS)
 #: Predicates that climb a reference hierarchy; followed to give linked concepts their ancestors.
 HIERARCHY_PREDICATES = (SKOS.broader, ZG.parentDivision)
@@ -88,7 +111,7 @@ class Vocabulary:
     @classmethod
     def of(cls, graph: Graph) -> Vocabulary:
         vocab = cls(graph=graph, labeller=Labeller(graph))
-        sources = (graph, _ontology_graph())
+        sources = (graph, ontology_graph())
         vocab.class_ancestors = _closure(sources, RDFS.subClassOf)
         vocab.property_ancestors = _closure(sources, RDFS.subPropertyOf)
         return vocab

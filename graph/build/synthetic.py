@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import csv
 import random
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, RDFS, SKOS
@@ -84,59 +82,25 @@ ZONE_KINDS = (
     ),
     ("HighTechZone", "高新区", "High-tech Park Zone", "provincial"),
 )
-FIRM_WORDS = (
-    "智能",
-    "科技",
-    "生物",
-    "医药",
-    "新材料",
-    "电子",
-    "精密",
-    "数字",
-    "能源",
-    "汽车",
-    "装备",
-    "光电",
-    "信息",
-    "环保",
-    "半导体",
-    "航空",
-    "食品",
-    "化工",
-    "机器人",
-    "软件",
+FIRM_WORDS = tuple(
+    (
+        "智能 科技 生物 医药 新材料 电子 精密 数字 能源 汽车 "
+        "装备 光电 信息 环保 半导体 航空 食品 化工 机器人 软件"
+    ).split()
 )
-FIRM_WORDS_EN = (
-    "Smart",
-    "Technology",
-    "Bio",
-    "Pharma",
-    "New Materials",
-    "Electronics",
-    "Precision",
-    "Digital",
-    "Energy",
-    "Automotive",
-    "Equipment",
-    "Optoelectronics",
-    "Information",
-    "Environmental",
-    "Semiconductor",
-    "Aviation",
-    "Foods",
-    "Chemicals",
-    "Robotics",
-    "Software",
+FIRM_WORDS_EN = tuple(
+    (
+        "Smart|Technology|Bio|Pharma|New Materials|Electronics|Precision|Digital|"
+        "Energy|Automotive|Equipment|Optoelectronics|Information|Environmental|"
+        "Semiconductor|Aviation|Foods|Chemicals|Robotics|Software"
+    ).split("|")
 )
 PARK_WORDS = ("科技园", "产业园", "创新园", "物流园", "智造园", "生物岛", "数字港")
-PARK_WORDS_EN = (
-    "Science Park",
-    "Industrial Park",
-    "Innovation Park",
-    "Logistics Park",
-    "Smart Manufacturing Park",
-    "Bio Island",
-    "Digital Harbour",
+PARK_WORDS_EN = tuple(
+    (
+        "Science Park|Industrial Park|Innovation Park|Logistics Park|"
+        "Smart Manufacturing Park|Bio Island|Digital Harbour"
+    ).split("|")
 )
 
 
@@ -413,14 +377,3 @@ def _zone(
             w.fact(obs, ZG + "figureKind", _iri(f"{CONCEPT}figure-kind/{kind}"))
             w.fact(obs, SDMX_PERIOD, _iri(f"{ID}period/{year}"))
             w.fact(obs, ZG + "verbatim", _lit(f"{before}{shown}{word}{after}"))
-
-
-def write(path: Path, triples: int, seed: int = 1) -> int:
-    """Generate into a file; returns the number of quads written."""
-    data = generate(triples, seed)
-    path.write_bytes(data)
-    return data.count(b"\n")
-
-
-def quads(data: bytes) -> Iterator[bytes]:
-    return (line for line in data.splitlines() if line.strip())

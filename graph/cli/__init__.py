@@ -15,19 +15,13 @@ from typing import Any
 import click
 import pyoxigraph as ox
 
-from graph.cli.common import InputError, reports_errors
+from graph import formats
+from graph.cli.common import FormatName, InputError, reports_errors, setting_option
 from service.config import DEFAULT_DATA_DIR
 
 
 @click.group()
-@click.option(
-    "--data-dir",
-    type=click.Path(file_okay=False, path_type=Path),
-    envvar="ZONEGRAPH_DATA_DIR",
-    default=DEFAULT_DATA_DIR,
-    show_default=True,
-    help="Where `build` publishes the store and other commands read it.",
-)
+@setting_option("ZONEGRAPH_DATA_DIR", default=DEFAULT_DATA_DIR)
 @click.version_option(package_name="zonegraph")
 @click.pass_context
 def cli(ctx: click.Context, data_dir: Path) -> None:
@@ -51,27 +45,23 @@ def open_store(ctx: click.Context, quiet: bool = True) -> ox.Store:
 
 
 def remote_options(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Where `build --store remote` loads the graph; the same ZONEGRAPH_* names as the service."""
+    """Where `build --store remote` loads the graph: the service's settings rows and names."""
+    from service.config import SETTINGS
+
+    publishable = tuple(c for c in SETTINGS["ZONEGRAPH_STORE"].choices if c != "memory")
     options = [
-        click.option(
-            "--store",
-            type=click.Choice(["embedded", "remote"]),
-            envvar="ZONEGRAPH_STORE",
+        setting_option(
+            "ZONEGRAPH_STORE",
+            type=click.Choice(publishable),
             default="embedded",
             show_default=True,
             help="Publish to the data directory, or load into a remote SPARQL engine.",
         ),
-        click.option("--remote-query-url", envvar="ZONEGRAPH_REMOTE_QUERY_URL"),
-        click.option("--remote-gsp-url", envvar="ZONEGRAPH_REMOTE_GSP_URL"),
-        click.option(
-            "--remote-dialect",
-            type=click.Choice(["oxigraph", "virtuoso", "fuseki", "generic"]),
-            envvar="ZONEGRAPH_REMOTE_DIALECT",
-            default="generic",
-            show_default=True,
-        ),
-        click.option("--remote-user", envvar="ZONEGRAPH_REMOTE_USER"),
-        click.option("--remote-password", envvar="ZONEGRAPH_REMOTE_PASSWORD"),
+        setting_option("ZONEGRAPH_REMOTE_QUERY_URL"),
+        setting_option("ZONEGRAPH_REMOTE_GSP_URL"),
+        setting_option("ZONEGRAPH_REMOTE_DIALECT"),
+        setting_option("ZONEGRAPH_REMOTE_USER"),
+        setting_option("ZONEGRAPH_REMOTE_PASSWORD"),
     ]
     for option in reversed(options):
         func = option(func)
@@ -129,13 +119,14 @@ def build_cmd(
 
 def _remote_settings(options: dict[str, Any]) -> Any:
     from graph.store.remote import RemoteSettings
+    from service.config import SETTINGS
 
     if not options["remote_query_url"] or not options["remote_gsp_url"]:
         raise InputError("--store remote needs --remote-query-url and --remote-gsp-url")
     return RemoteSettings(
         query_url=options["remote_query_url"],
         gsp_url=options["remote_gsp_url"],
-        dialect=options["remote_dialect"],
+        dialect=options["remote_dialect"] or SETTINGS["ZONEGRAPH_REMOTE_DIALECT"].default,
         user=options["remote_user"],
         password=options["remote_password"],
     )
@@ -157,22 +148,23 @@ def validate(ctx: click.Context, files: tuple[Path, ...], lint: bool, as_json: b
     for path in files:
         if not path.is_file():
             raise InputError(f"{path}: no such file")
+    from graph import pipeline
     from graph import validate as v
-    from graph.build import build
 
     if lint:
         report = v.lint_ontology()
     elif files:
         report = v.validate_extra(list(files))
     else:
-        report = v.validate_build(build())
+        report = pipeline.check()
     click.echo(
         json.dumps(report.to_dict(), ensure_ascii=False, indent=2) if as_json else report.text()
     )
     ctx.exit(0 if report.conforms else 1)
 
 
-QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "nt", "rdfxml"]
+#: Every solution and graph format of graph.formats, with its aliases, and a terminal table.
+QUERY_FORMATS = FormatName("solutions", "boolean", "graph", extra=("table",))
 
 
 @cli.command()
@@ -181,7 +173,13 @@ QUERY_FORMATS = ["table", "json", "csv", "tsv", "xml", "turtle", "nt", "rdfxml"]
     "-f", "--file", "file", type=click.Path(path_type=Path), help="Read the query from FILE."
 )
 @click.option(
-    "--format", "fmt", type=click.Choice(QUERY_FORMATS), default="table", show_default=True
+    "--format",
+    "fmt",
+    type=QUERY_FORMATS,
+    default="table",
+    show_default=True,
+    help="json, xml, csv, tsv for SELECT/ASK; turtle, nt, jsonld, rdfxml, nquads, trig for "
+    "CONSTRUCT/DESCRIBE (json and xml then mean JSON-LD and RDF/XML), as on /sparql.",
 )
 @click.pass_context
 @reports_errors
@@ -199,23 +197,23 @@ def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> 
     results = q.execute(open_store(ctx), text)
     if fmt == "table":
         click.echo(q.table(results))
-    else:
-        if fmt in ("turtle", "nt", "rdfxml") and not isinstance(results, ox.QueryTriples):
-            raise InputError(f"--format {fmt} needs a CONSTRUCT or DESCRIBE query")
-        if fmt not in ("turtle", "nt", "rdfxml") and isinstance(results, ox.QueryTriples):
-            raise InputError(
-                f"--format {fmt} needs a SELECT or ASK query; use turtle, nt or rdfxml"
-            )
-        sys.stdout.buffer.write(q.serialize(results, fmt))
-        sys.stdout.buffer.flush()
+        return
+    kind = formats.kind_of(results)
+    spec = formats.find(fmt, kind)
+    if spec is None:
+        form = "SELECT or ASK" if kind == "graph" else "CONSTRUCT or DESCRIBE"
+        choices = ", ".join(f.name for f in formats.of_kind(kind))
+        raise InputError(f"--format {fmt} needs a {form} query; for this one use {choices}")
+    sys.stdout.buffer.write(q.serialize(results, spec))
+    sys.stdout.buffer.flush()
 
 
-EXPORT_FORMATS = ["turtle", "nt", "nquads", "trig", "jsonld", "rdfxml"]
-NETWORK_FORMATS = ["graphml", "gexf", "nodes-csv", "edges-csv"]
+#: Every RDF format (a dump) and every network format (for Gephi …) of graph.formats.
+EXPORT_FORMATS = FormatName("graph", "network")
 
 
 @cli.command()
-@click.option("--format", "fmt", required=True, type=click.Choice(EXPORT_FORMATS + NETWORK_FORMATS))
+@click.option("--format", "fmt", required=True, type=EXPORT_FORMATS)
 @click.option(
     "-o",
     "--output",
@@ -238,12 +236,13 @@ def export(ctx: click.Context, fmt: str, output: Path | None, graph_name: str) -
     from graph.query.export import dump, write_atomic
 
     store = open_store(ctx)
-    if fmt in NETWORK_FORMATS:
+    spec = formats.require(fmt, "graph", "network")
+    if spec.fits("network"):
         from graph.analysis.network_export import export_network
 
-        data = export_network(store, fmt)
+        data = export_network(store, spec.name)
     else:
-        data = dump(store, fmt, None if graph_name == "all" else str(GRAPH[graph_name]))
+        data = dump(store, spec, None if graph_name == "all" else str(GRAPH[graph_name]))
     if output is None:
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()

@@ -19,11 +19,10 @@ from rdflib import Graph
 
 from graph import analysis as an
 from graph.analysis.views import Prepared, prepare
-from graph.cli.common import InputError, reports_errors
+from graph.cli.common import FormatName, reports_errors
 from graph.query import display_width
 
 LANGS = click.Choice(["zh", "en"])
-AnalyzeError = InputError
 
 
 width = display_width
@@ -129,8 +128,14 @@ def clusters(ctx: click.Context, grouping: str | None, lang: str, as_json: bool)
             )
             for r in reports
         ]
-        heads = ("组合 grouping", "已知成员 known", "声明 declared", "公式 formula",
-                 "密度 density", "内聚 cohesion")  # fmt: skip
+        heads = (
+            "组合 grouping",
+            "已知成员 known",
+            "声明 declared",
+            "公式 formula",
+            "密度 density",
+            "内聚 cohesion",
+        )
         click.echo(table(heads, rows))
         return
     click.echo(_cluster_text(reports[0], lang))
@@ -140,8 +145,10 @@ def _cluster_text(r: an.ClusterReport, lang: str) -> str:
     g = r.grouping
     out = [f"「{g.label_zh}」 {g.label_en}  <{g.iri}>"]
     declared = r.declared_member_count if r.declared_member_count is not None else "?"
-    out.append(f"成员 members: {len(r.members)} known / 声明 declared {declared}"
-               + (f"; 公式 formula {r.formula}" if r.formula else ""))  # fmt: skip
+    out.append(
+        f"成员 members: {len(r.members)} known / 声明 declared {declared}"
+        + (f"; 公式 formula {r.formula}" if r.formula else "")
+    )
     out.append("")
     rows = []
     for m in r.members:
@@ -152,8 +159,11 @@ def _cluster_text(r: an.ClusterReport, lang: str) -> str:
     out.append("")
     if r.links_among_members:
         out.append("成员间连接 links among members:")
-        out += [f"  {a.source.label(lang)} —{a.label_zh if lang == 'zh' else a.label_en}→ "
-                f"{a.target.label(lang)}" for a in r.links_among_members]  # fmt: skip
+        out += [
+            f"  {a.source.label(lang)} —{a.label_zh if lang == 'zh' else a.label_en}→ "
+            f"{a.target.label(lang)}"
+            for a in r.links_among_members
+        ]
     else:
         out.append("成员间连接 links among members: 无 none")
     if r.shared_industries:
@@ -176,8 +186,12 @@ def _cluster_text(r: an.ClusterReport, lang: str) -> str:
 @analyze.command("hubs")
 @click.option("--zone", help="Only this zone's ecosystem (name or IRI).")
 @click.option("--top", type=click.IntRange(min=1), default=10, show_default=True)
-@click.option("--by", type=click.Choice(["pagerank", "degree", "betweenness"]), default="pagerank",
-              show_default=True)  # fmt: skip
+@click.option(
+    "--by",
+    type=click.Choice(["pagerank", "degree", "betweenness"]),
+    default="pagerank",
+    show_default=True,
+)
 @click.option("--seed", type=int, default=an.DEFAULT_SEED, show_default=True)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
@@ -213,8 +227,13 @@ def hubs_cmd(
 @analyze.command("communities")
 @click.option("--seed", type=int, default=an.DEFAULT_SEED, show_default=True)
 @click.option("--resolution", type=float, default=1.0, show_default=True)
-@click.option("--top", type=click.IntRange(min=1), default=15, show_default=True,
-              help="Show this many communities.")  # fmt: skip
+@click.option(
+    "--top",
+    type=click.IntRange(min=1),
+    default=15,
+    show_default=True,
+    help="Show this many communities.",
+)
 @click.option("--lang", type=LANGS, default="zh", show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -227,8 +246,10 @@ def communities_cmd(
     if as_json:
         _emit_json(rep.to_dict())
         return
-    click.echo(f"Louvain seed {rep.seed}, resolution {rep.resolution}: "
-               f"{len(rep.communities)} communities, modularity {rep.modularity:.3f}")  # fmt: skip
+    click.echo(
+        f"Louvain seed {rep.seed}, resolution {rep.resolution}: "
+        f"{len(rep.communities)} communities, modularity {rep.modularity:.3f}"
+    )
     rows = [(c.index, c.size, _names(c.leading, lang)) for c in rep.communities[:top]]
     click.echo(table(("#", "规模 size", "核心成员 leading members"), rows))
     if rep.agreement:
@@ -245,8 +266,14 @@ def communities_cmd(
 @analyze.command("path")
 @click.argument("source")
 @click.argument("target")
-@click.option("--max", "max_length", type=click.IntRange(1, 8), default=4, show_default=True,
-              help="Longest path (in steps) to list.")  # fmt: skip
+@click.option(
+    "--max",
+    "max_length",
+    type=click.IntRange(1, 8),
+    default=4,
+    show_default=True,
+    help="Longest path (in steps) to list.",
+)
 @click.option("--limit", type=click.IntRange(min=1), default=10, show_default=True)
 @click.option(
     "--entities-only",
@@ -258,14 +285,24 @@ def communities_cmd(
 @click.pass_context
 @reports_errors
 def path_cmd(
-    ctx: click.Context, source: str, target: str, max_length: int, limit: int,
-    entities_only: bool, lang: str, as_json: bool,
-) -> None:  # fmt: skip
+    ctx: click.Context,
+    source: str,
+    target: str,
+    max_length: int,
+    limit: int,
+    entities_only: bool,
+    lang: str,
+    as_json: bool,
+) -> None:
     """How SOURCE and TARGET are connected (exit status 1 when they are not)."""
     rep = an.paths(
-        _load(ctx), source, target, max_length=max_length, limit=limit,
+        _load(ctx),
+        source,
+        target,
+        max_length=max_length,
+        limit=limit,
         through_concepts=not entities_only,
-    )  # fmt: skip
+    )
     if as_json:
         _emit_json({**rep.to_dict(), "message": rep.message(lang)})
     elif not rep.connected:
@@ -320,9 +357,13 @@ def ego_cmd(ctx: click.Context, entity: str, radius: int, lang: str, as_json: bo
 @click.pass_context
 @reports_errors
 def similar_cmd(
-    ctx: click.Context, entity: str | None, top: int, include_nested: bool, lang: str,
+    ctx: click.Context,
+    entity: str | None,
+    top: int,
+    include_nested: bool,
+    lang: str,
     as_json: bool,
-) -> None:  # fmt: skip
+) -> None:
     """Zones and parks alike in their industries (Jaccard); with ENTITY, those like it."""
     pairs = an.similar(_load(ctx), entity, top=top, include_nested=include_nested)
     if as_json:
@@ -339,10 +380,13 @@ def similar_cmd(
 
 
 @analyze.command("export")
-@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "nodes.csv", "edges.csv"]),
-              required=True)  # fmt: skip
-@click.option("--view", type=click.Choice(["entity", "containment", "industry", "policy"]),
-              default="entity", show_default=True)  # fmt: skip
+@click.option("--format", "fmt", type=FormatName("network"), required=True)
+@click.option(
+    "--view",
+    type=click.Choice(["entity", "containment", "industry", "policy"]),
+    default="entity",
+    show_default=True,
+)
 @click.option("--grouping", help="Export one grouping's subgraph instead of a whole view.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path))
 @click.pass_context

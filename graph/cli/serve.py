@@ -2,50 +2,55 @@
 
 from __future__ import annotations
 
-import json
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
-from graph.cli.common import reports_errors
+from graph.cli.common import reports_errors, setting_option
+
+
+def setting_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """One option per row of the settings table (but the group's --data-dir), in its order."""
+    from service.config import SETTINGS
+
+    for setting in reversed(SETTINGS.values()):
+        if setting.name != "ZONEGRAPH_DATA_DIR":
+            func = setting_option(setting.name)(func)
+    return func
 
 
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
 @click.option("--threads", default=8, show_default=True, type=int, help="waitress worker threads")
-@click.option(
-    "--set",
-    "settings",
-    multiple=True,
-    metavar="KEY=VALUE",
-    help="A ZONEGRAPH_* setting, e.g. --set ZONEGRAPH_QUERY_TIMEOUT=5 (JSON values parsed).",
-)
 @click.option("--get", "get_path", metavar="PATH", help="Print the response to GET PATH and exit.")
+@setting_options
 @click.pass_context
 @reports_errors
 def serve(
     ctx: click.Context,
+    /,
     host: str,
     port: int,
     threads: int,
-    settings: tuple[str, ...],
     get_path: str | None,
+    **settings: Any,
 ) -> None:
-    """Serve the SPARQL endpoint, linked data and explorer (default http://127.0.0.1:8000/)."""
-    from service import create_app
+    """Serve the SPARQL endpoint, linked data and explorer (default http://127.0.0.1:8000/).
 
+    Each setting is an option here and a ZONEGRAPH_* environment variable (the same table,
+    service/config.py, documented in the README); an option given wins over the variable.
+    """
+    from service import create_app
+    from service.config import SETTINGS
+
+    by_param = {s.param: s.name for s in SETTINGS.values()}
     overrides: dict[str, object] = {"ZONEGRAPH_DATA_DIR": ctx.obj["data_dir"]}
-    for item in settings:
-        key, sep, value = item.partition("=")
-        if not sep:
-            raise click.UsageError(f"--set needs KEY=VALUE, got {item!r}")
-        try:
-            overrides[key] = json.loads(value)
-        except json.JSONDecodeError:
-            overrides[key] = value
+    overrides.update({by_param[k]: v for k, v in settings.items() if v is not None})
     app = create_app(overrides)
     if get_path is not None:
         from service.state import close_backend

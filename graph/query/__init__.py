@@ -8,28 +8,16 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Collection
-from pathlib import Path
 
 import pyoxigraph as ox
 
-from graph import resources
+from graph import formats
 from graph.errors import QueryError
+from graph.labels import prefixed
 from graph.namespaces import PREFIXES
 from graph.store.safety import check_query, syntax_error
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
-
-SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-}
 
 
 def execute(
@@ -65,31 +53,33 @@ def as_bytes(output: bytes | None) -> bytes:
     return output
 
 
-def serialize(results: Results, fmt: str) -> bytes:
-    """Results as bytes: json/xml/csv/tsv for solutions, turtle/nt/rdfxml for graphs."""
+def serialize(results: Results, fmt: str | formats.Format) -> bytes:
+    """Results as bytes in a format of the table (a name, alias or media type) that fits them.
+
+    `json` and `xml` mean SPARQL results for a SELECT or ASK and JSON-LD or RDF/XML for a
+    CONSTRUCT, as on the HTTP endpoint; a format that does not fit the result is an error.
+    """
+    kind = formats.kind_of(results)
+    spec = fmt if isinstance(fmt, formats.Format) else formats.find(fmt, kind)
+    if spec is None or not spec.fits(kind):
+        asked = fmt.name if isinstance(fmt, formats.Format) else fmt
+        form = "CONSTRUCT or DESCRIBE" if kind == "graph" else "SELECT or ASK"
+        choices = ", ".join(f.name for f in formats.of_kind(kind))
+        raise QueryError(f"format {asked!r} does not fit a {form} result; use one of {choices}")
     if isinstance(results, ox.QueryTriples):
-        if fmt not in GRAPH_FORMATS:
-            raise QueryError(
-                f"format {fmt!r} does not fit a graph result; use one of {sorted(GRAPH_FORMATS)}"
-            )
-        return as_bytes(results.serialize(format=GRAPH_FORMATS[fmt]))
-    if fmt not in SOLUTION_FORMATS:
-        raise QueryError(
-            f"format {fmt!r} does not fit a SELECT/ASK result; "
-            f"use one of {sorted(SOLUTION_FORMATS)}"
+        assert spec.rdf is not None
+        named = spec.rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+        return as_bytes(
+            ox.serialize(results, format=spec.rdf, prefixes=PREFIXES if named else None)
         )
-    return as_bytes(results.serialize(format=SOLUTION_FORMATS[fmt]))
+    assert spec.results is not None
+    return as_bytes(results.serialize(format=spec.results))
 
 
 def shorten(term: object) -> str:
     """A term as a person reads it: prefixed names for known namespaces, plain literal text."""
     if isinstance(term, ox.NamedNode):
-        iri = term.value
-        best = max((ns for ns in PREFIXES.values() if iri.startswith(ns)), key=len, default=None)
-        if best is not None:
-            prefix = next(p for p, ns in PREFIXES.items() if ns == best)
-            return f"{prefix}:{iri[len(best) :]}"
-        return f"<{iri}>"
+        return prefixed(term.value) or f"<{term.value}>"
     if isinstance(term, ox.Literal):
         return term.value  # the language shows in the text itself; tags only clutter a table
     if isinstance(term, ox.BlankNode):
@@ -125,12 +115,3 @@ def display_width(text: str) -> int:
 def _line(cells: list[str], widths: list[int]) -> str:
     pairs = zip(cells, widths, strict=True)
     return "  ".join(c + " " * (w - display_width(c)) for c, w in pairs).rstrip()
-
-
-def named_query(name: str) -> str:
-    """The text of a shipped query in graph/queries/<name>.rq."""
-    path: Path = resources.queries_dir() / f"{name}.rq"
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise QueryError(f"no shipped query named {name!r}") from None

@@ -19,20 +19,16 @@ from typing import Any
 from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import QueryError
-from graph.labels import REUSED_LABELS
-from graph.names import ALTERNATE_LABELS, PREFERRED_LABELS, local_name, prefixed
-from graph.namespaces import BASE, PREFIXES, PROVENANCE_GRAPH, SDMX_DIM, ZG
+from graph.errors import BadIRIError
+from graph.labels import ALTERNATE_LABELS, PREFERRED_LABELS, choose, prefixed, short_name
+from graph.namespaces import BASE, PREFIXES, PROVENANCE_GRAPH
+from graph.query.figures import figure_view, figures, sort_figures
 from graph.store import Backend
 
 # Characters that may not appear inside <…> in SPARQL; IRIs come from request paths.
 _BAD_IRI = re.compile(r"[\x00-\x20<>\"{}|\\^`]")
 #: Incoming relations shown per predicate on a page (a class has as many as it has instances).
 MAX_INCOMING = 200
-
-
-class BadIRIError(QueryError):
-    """A path that cannot be an IRI (spaces, angle brackets …)."""
 
 
 def iri_ref(iri: str) -> str:
@@ -89,38 +85,19 @@ class Labels:
 
     preferred: dict[Node, list[Literal]]
     alternate: dict[Node, list[Literal]]
+    #: (naming predicate, literal) per node, for graph.labels.choose
+    named: dict[Node, list[tuple[Node, Literal]]]
 
     def pair(self, node: Node) -> tuple[str, str]:
-        """(zh, en); each falls back to the other, then to the prefixed or local name."""
-        if isinstance(node, Literal):
-            return str(node), str(node)
-        zh = en = plain = ""
-        for lit in sorted(self.preferred.get(node, []), key=str):
-            lang = (lit.language or "").lower()
-            if lang.startswith("zh") and not zh:
-                zh = str(lit)
-            elif lang.startswith("en") and not en:
-                en = str(lit)
-            elif not lang and not plain:
-                plain = str(lit)
-        if not (zh or en) and str(node) in REUSED_LABELS:
-            zh, en = REUSED_LABELS[str(node)]
-        fallback = plain or short_name(node)
-        return zh or en or fallback, en or zh or fallback
-
-
-def short_name(node: Node) -> str:
-    if isinstance(node, URIRef):
-        return prefixed(str(node)) or local_name(str(node))
-    if isinstance(node, BNode):
-        return "_:" + str(node)
-    return str(node)
+        """(zh, en) as graph.labels chooses them (the one rule for every label shown)."""
+        return choose(node, self.named.get(node, []))
 
 
 def fetch_labels(backend: Backend, nodes: Iterable[Node]) -> Labels:
     """Labels of many IRIs in one query (in chunks, to keep queries small)."""
     preferred: dict[Node, list[Literal]] = {}
     alternate: dict[Node, list[Literal]] = {}
+    named: dict[Node, list[tuple[Node, Literal]]] = {}
     iris = sorted({str(n) for n in nodes if isinstance(n, URIRef) and not _BAD_IRI.search(n)})
     preds = " ".join(f"<{p}>" for p in (*PREFERRED_LABELS, *ALTERNATE_LABELS))
     for start in range(0, len(iris), 400):
@@ -136,7 +113,9 @@ def fetch_labels(backend: Backend, nodes: Iterable[Node]) -> Labels:
             bucket = target.setdefault(n, [])
             if lit not in bucket:
                 bucket.append(lit)
-    return Labels(preferred, alternate)
+                if p in PREFERRED_LABELS:
+                    named.setdefault(n, []).append((p, lit))
+    return Labels(preferred, alternate, named)
 
 
 def local_path(iri: str) -> str | None:
@@ -190,55 +169,6 @@ SELECT ?s ?p ?o ?exact WHERE {{
     for quotes in out.values():
         quotes.sort()
     return out
-
-
-_FIGURE_QUERY = """
-SELECT ?obs ?indicator ?value ?verbatim ?unit ?comparator ?period ?kind ?rank WHERE {{
-  {{ ?obs <{ref_area}> {ref} }} UNION {{ ?obs <{subject_of}> {ref} }}
-  ?obs a <{obs_class}> .
-  OPTIONAL {{ ?obs zg:indicator ?indicator }}
-  OPTIONAL {{ ?obs sdmx-measure:obsValue ?value }}
-  OPTIONAL {{ ?obs zg:verbatim ?verbatim }}
-  OPTIONAL {{ ?obs sdmx-attribute:unitMeasure ?unit }}
-  OPTIONAL {{ ?obs zg:comparator ?comparator }}
-  OPTIONAL {{ ?obs sdmx-dimension:refPeriod ?period }}
-  OPTIONAL {{ ?obs zg:figureKind ?kind }}
-  OPTIONAL {{ ?obs zg:rankAmong ?rank }}
-}}
-"""
-_FIGURE_SOURCES = """
-SELECT ?obs ?exact WHERE {{
-  {{ ?obs <{ref_area}> {ref} }} UNION {{ ?obs <{subject_of}> {ref} }}
-  GRAPH <{prov}> {{ ?st rdf:subject ?obs ; prov:wasDerivedFrom ?q }}
-  ?q oa:exact ?exact .
-}}
-"""
-
-
-def _figures(backend: Backend, ref: str) -> tuple[list[dict[str, Node]], dict[Node, list[str]]]:
-    names = {"ref": ref, "ref_area": SDMX_DIM.refArea, "subject_of": ZG.subjectOf}
-    rows = _one_row_per_observation(
-        backend.select(_FIGURE_QUERY.format(obs_class=ZG.Observation, **names))
-    )
-    quotes: dict[Node, list[str]] = {}
-    for row in backend.select(_FIGURE_SOURCES.format(prov=PROVENANCE_GRAPH, **names)):
-        bucket = quotes.setdefault(row["obs"], [])
-        if str(row["exact"]) not in bucket:
-            bucket.append(str(row["exact"]))
-    return rows, quotes
-
-
-def _one_row_per_observation(rows: list[dict[str, Node]]) -> list[dict[str, Node]]:
-    """OPTIONALs multiply rows (a rank population in zh and in en); keep one row per figure,
-    with the rank population in each language as rank_zh / rank_en."""
-    merged: dict[Node, dict[str, Node]] = {}
-    for row in rows:
-        target = merged.setdefault(row["obs"], {k: v for k, v in row.items() if k != "rank"})
-        rank = row.get("rank")
-        if isinstance(rank, Literal):
-            lang = "en" if (rank.language or "").lower().startswith("en") else "zh"
-            target.setdefault(f"rank_{lang}", rank)
-    return list(merged.values())
 
 
 def _group(
@@ -325,7 +255,7 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
     in_rows = backend.select(f"SELECT ?s ?p WHERE {{ ?s ?p {ref} }} LIMIT {MAX_INCOMING * 20}")
     if not out_rows and not in_rows:
         return None
-    figure_rows, figure_quotes = _figures(backend, ref)
+    figure_rows, figure_quotes = figures(backend, ref)
     sources = _sources(backend, ref)
     by_pred = _lists(backend, ref) if any(isinstance(r["o"], BNode) for r in out_rows) else {}
     lists: dict[Node, list[Node]] = {}
@@ -379,7 +309,10 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
         ),
         "outgoing": _group(outgoing, lambda p, v: (node, p, v), sources, labels, None, lists),
         "incoming": _group(incoming, lambda p, v: (v, p, node), sources, labels, MAX_INCOMING),
-        "figures": [_figure(row, figure_quotes, labels) for row in _sort_figures(figure_rows)],
+        "figures": [
+            figure_view(row, figure_quotes, lambda n: node_view(n, labels))
+            for row in sort_figures(figure_rows)
+        ],
         "quotes": quotes_here,
     }
 
@@ -392,44 +325,3 @@ def _literal_list(lits: list[Literal]) -> list[dict[str, str]]:
 def _lang_rank(lang: str | None) -> int:
     lang = (lang or "").lower()
     return 0 if lang.startswith("zh") else 1 if lang.startswith("en") else 2
-
-
-def _sort_figures(rows: list[dict[str, Node]]) -> list[dict[str, Node]]:
-    return sorted(
-        rows, key=lambda r: (str(r.get("period", "")), str(r.get("indicator", "")), str(r["obs"]))
-    )
-
-
-def _figure(row: dict[str, Node], quotes: dict[Node, list[str]], labels: Labels) -> dict[str, Any]:
-    def view(name: str) -> dict[str, Any] | None:
-        value = row.get(name)
-        return node_view(value, labels) if value is not None else None
-
-    value = row.get("value")
-    return {
-        "observation": view("obs"),
-        "indicator": view("indicator"),
-        "value": str(value) if value is not None else "",
-        "value_display": _number(value),
-        "verbatim": str(row.get("verbatim", "")),
-        "unit": view("unit"),
-        "comparator": view("comparator"),
-        "period": view("period"),
-        "kind": view("kind"),
-        "rank_among_zh": str(row.get("rank_zh", row.get("rank_en", ""))),
-        "rank_among_en": str(row.get("rank_en", row.get("rank_zh", ""))),
-        "sources": sorted(quotes.get(row["obs"], [])),
-    }
-
-
-def _number(value: Node | None) -> str:
-    """1.0E10 → 10,000,000,000; 47.29 stays 47.29."""
-    if not isinstance(value, Literal):
-        return ""
-    try:
-        number = float(str(value))
-    except ValueError:
-        return str(value)
-    if number.is_integer() and abs(number) < 1e18:
-        return f"{int(number):,}"
-    return f"{number:,.10g}"

@@ -9,51 +9,31 @@ from __future__ import annotations
 
 import os
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
+from graph import formats
 from graph.errors import ZoneGraphError
+from graph.formats import Format
 from graph.namespaces import PREFIXES
 from graph.query import as_bytes
 
-
-@dataclass(frozen=True)
-class Format:
-    name: str
-    rdf_format: ox.RdfFormat
-    quads: bool
-    extension: str
-    media_type: str
+#: Every RDF format of the table is a dump format (dumps/zonegraph.<extension>).
+FORMATS: tuple[Format, ...] = formats.of_kind("graph")
 
 
-FORMATS: dict[str, Format] = {
-    f.name: f
-    for f in (
-        Format("turtle", ox.RdfFormat.TURTLE, False, ".ttl", "text/turtle"),
-        Format("nt", ox.RdfFormat.N_TRIPLES, False, ".nt", "application/n-triples"),
-        Format("rdfxml", ox.RdfFormat.RDF_XML, False, ".rdf", "application/rdf+xml"),
-        Format("nquads", ox.RdfFormat.N_QUADS, True, ".nq", "application/n-quads"),
-        Format("trig", ox.RdfFormat.TRIG, True, ".trig", "application/trig"),
-        Format("jsonld", ox.RdfFormat.JSON_LD, True, ".jsonld", "application/ld+json"),
-    )
-}
+def get_format(name: str | Format) -> Format:
+    """The RDF format a name, alias or media type names; a FormatError lists the choices."""
+    return name if isinstance(name, Format) else formats.require(name, "graph")
 
 
-def get_format(name: str) -> Format:
-    try:
-        return FORMATS[name]
-    except KeyError:
-        raise ZoneGraphError(
-            f"unknown format {name!r}; choose one of {', '.join(FORMATS)}"
-        ) from None
-
-
-def dump(store: ox.Store, fmt: str, graph: str | None = None) -> bytes:
+def dump(store: ox.Store, fmt: str | Format, graph: str | None = None) -> bytes:
     """Serialise the store (or one named graph of it) in format `fmt`."""
     spec = get_format(fmt)
-    prefixes = PREFIXES if spec.rdf_format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    rdf = spec.rdf
+    assert rdf is not None
+    prefixes = PREFIXES if rdf in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
     if graph is not None:
         node = ox.NamedNode(graph)
         if not store.contains_named_graph(node):
@@ -61,18 +41,16 @@ def dump(store: ox.Store, fmt: str, graph: str | None = None) -> bytes:
         if spec.quads:
             source = ox.Store()
             source.extend(store.quads_for_pattern(None, None, None, node))
-            return as_bytes(source.dump(format=spec.rdf_format, prefixes=prefixes))
-        return as_bytes(store.dump(format=spec.rdf_format, from_graph=node, prefixes=prefixes))
+            return as_bytes(source.dump(format=rdf, prefixes=prefixes))
+        return as_bytes(store.dump(format=rdf, from_graph=node, prefixes=prefixes))
     if spec.quads:
-        return as_bytes(store.dump(format=spec.rdf_format, prefixes=prefixes))
+        return as_bytes(store.dump(format=rdf, prefixes=prefixes))
     union = ox.Store()
     union.extend(
         ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
         for q in store.quads_for_pattern(None, None, None)
     )
-    return as_bytes(
-        union.dump(format=spec.rdf_format, from_graph=ox.DefaultGraph(), prefixes=prefixes)
-    )
+    return as_bytes(union.dump(format=rdf, from_graph=ox.DefaultGraph(), prefixes=prefixes))
 
 
 def write_atomic(path: Path, data: bytes) -> None:

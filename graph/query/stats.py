@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
 
-from graph.labels import REUSED_LABELS
+from graph.labels import TERM_LABELS
 from graph.namespaces import DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANCE_GRAPH
 from graph.query import shorten
 
@@ -20,6 +21,39 @@ WHERE {
 }
 GROUP BY ?class ORDER BY DESC(?n) ?class
 """
+
+
+#: What "entities" means everywhere (stats, the home page, VoID): distinct IRIs that have a
+#: type in the data graph. Blank nodes (lists, amounts) are structure, not entities; the
+#: ontology, reference and provenance graphs describe terms, divisions and sources.
+ENTITIES = f"""
+SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{DATA_GRAPH}> {{ ?s a ?c FILTER(isIRI(?s)) }} }}
+"""
+ENTITIES_MEANING = (
+    "实体：数据图中有类型的 IRI（不含空白节点、本体、参考数据与来源）",
+    "entities: IRIs with a type in the data graph (no blank nodes, ontology terms, "
+    "reference data or sources)",
+)
+#: A SELECT runner returning rows of lexical values: an Oxigraph store or a query backend.
+Select = Callable[[str], list[dict[str, str]]]
+
+
+def count_entities(select: Select) -> int:
+    """The one entity count (see ENTITIES)."""
+    rows = select(ENTITIES)
+    return int(rows[0]["n"]) if rows and rows[0].get("n") else 0
+
+
+def store_select(store: ox.Store) -> Select:
+    """`Select` over an Oxigraph store (default graph = union, project prefixes)."""
+
+    def select(text: str) -> list[dict[str, str]]:
+        results = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        assert isinstance(results, ox.QuerySolutions)
+        names = [v.value for v in results.variables]
+        return [{n: s[n].value for n in names if s[n] is not None} for s in results]
+
+    return select
 
 
 @dataclass
@@ -96,7 +130,7 @@ def compute(store: ox.Store) -> Stats:
     for row in results:
         cls, n, zh, en = row[0], row[1], row[2], row[3]
         assert isinstance(cls, ox.NamedNode) and isinstance(n, ox.Literal)
-        reused = REUSED_LABELS.get(cls.value, ("", ""))
+        reused = TERM_LABELS.get(cls.value, ("", ""))
         st.classes.append(
             ClassCount(
                 iri=cls.value,
@@ -106,9 +140,7 @@ def compute(store: ox.Store) -> Stats:
                 count=int(n.value),
             )
         )
-    st.entities = _count(
-        store, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ GRAPH <{DATA_GRAPH}> {{ ?s a ?c }} }}"
-    )
+    st.entities = count_entities(store_select(store))
     st.facts = _count(
         store,
         f"SELECT (COUNT(DISTINCT ?st) AS ?n) WHERE {{ GRAPH <{PROVENANCE_GRAPH}> "
@@ -146,7 +178,7 @@ def render(st: Stats) -> str:
     lines = [
         f"三元组 triples: {st.triples}",
         *(f"  {g}: {n}" for g, n in st.graphs.items()),
-        f"实体 entities (typed, data graph): {st.entities}",
+        f"实体 entities: {st.entities} ({ENTITIES_MEANING[1].split(': ', 1)[1]})",
         f"事实 facts (statements with provenance): {st.facts}",
         f"引文 quotes: {st.quotes}",
         f"来源 sources: {st.sources}",

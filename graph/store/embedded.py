@@ -3,7 +3,7 @@
 pyoxigraph cannot cancel a query (PERFORMANCE.md), so a time limit that really stops one needs
 process isolation: each query goes to an idle worker process; if no answer comes within the
 limit the worker is killed, a fresh one is started in the background, and the caller gets
-QueryTimeout. Workers are fresh interpreters (`python -m graph.worker`, as multiprocessing's
+QueryTimeout. Workers are fresh interpreters (`python -m graph.store.worker`, as multiprocessing's
 'spawn' does, but without re-importing the caller's main script): nothing of the threaded
 server is forked, and a script that opens a backend needs no `if __name__ == "__main__"`.
 Each talks to the pool over a socket pair wrapped in a multiprocessing Connection.
@@ -38,7 +38,7 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import QueryError, QueryTimeout, StoreError
+from graph.errors import NotAcceptableError, QueryError, QueryTimeout, StoreError
 from graph.namespaces import PREFIXES
 from graph.store import QueryRequest, QueryResponse
 from graph.store.release import current_release
@@ -46,10 +46,6 @@ from graph.store.safety import check_query, syntax_error
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
-
-
-class NotAcceptableError(QueryError):
-    """No requested format fits the kind of result the query produced."""
 
 
 @dataclass

@@ -23,10 +23,7 @@ endpoints comes with it), so the remote backend adds no dependency.
 
 from __future__ import annotations
 
-import base64
-import http.client
 import json
-import re
 import time
 import urllib.error
 import urllib.parse
@@ -39,9 +36,10 @@ import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import QueryError, QueryTimeout, StoreError
+from graph.errors import QueryError, QueryTimeout, RemoteError, StoreError
 from graph.store import QueryRequest, QueryResponse, ResultKind
-from graph.store.safety import _TOKENS, check_query, mentions_remote, remote_targets
+from graph.store.http import HttpClient, Reply
+from graph.store.safety import check_query, mentions_remote, query_form, remote_targets
 
 DIALECTS = ("oxigraph", "virtuoso", "fuseki", "generic")
 JSON_RESULTS = "application/sparql-results+json"
@@ -52,14 +50,9 @@ VIRTUOSO_SYSTEM = (
     "http://localuriqaserver/",
     "http://localhost:8890/",
 )
-_FORM = re.compile(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 _OXIGRAPH_CANCELLED = b"operation has been cancelled"
 GRACE = 2.0  # seconds the client waits beyond the engine's own limit before giving up
 GRAPHS_TTL = 30.0
-
-
-class RemoteError(StoreError):
-    """The remote engine failed or could not be reached (a server fault, not the user's)."""
 
 
 @dataclass(frozen=True)
@@ -102,96 +95,12 @@ class RemoteSettings:
         )
 
 
-@dataclass(frozen=True)
-class _Reply:
-    status: int
-    headers: Mapping[str, str]
-    body: bytes
-
-
-class _Http:
-    """POST/PUT/DELETE with a deadline; engine faults become typed errors."""
-
-    def __init__(self, settings: RemoteSettings) -> None:
-        # No proxies: the engine is the deployment's own, and a proxy would see every query.
-        handlers: list[urllib.request.BaseHandler] = [urllib.request.ProxyHandler({})]
-        self._plain = urllib.request.build_opener(*handlers)
-        self._digest: urllib.request.HTTPDigestAuthHandler | None = None
-        self._basic: urllib.request.HTTPBasicAuthHandler | None = None
-        if settings.user is not None:
-            passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
-            for url in (settings.query_url, settings.update_url, settings.gsp_url):
-                if url:
-                    passwords.add_password(None, url, settings.user, settings.password or "")
-            self._digest = urllib.request.HTTPDigestAuthHandler(passwords)
-            self._basic = urllib.request.HTTPBasicAuthHandler(passwords)
-            handlers += [self._digest, self._basic]
-        self._opener = urllib.request.build_opener(*handlers)
-
-    def _preauthorize(self, req: urllib.request.Request, timeout: float) -> None:
-        """Answer the auth challenge before sending a body.
-
-        urllib authenticates only after a 401, by sending the request again; Virtuoso closes
-        the connection on the first attempt before reading a large body, which fails with a
-        broken pipe. So ask for the challenge with an empty HEAD first.
-        """
-        if self._digest is None:
-            return
-        try:
-            self._plain.open(urllib.request.Request(req.full_url, method="HEAD"), timeout=timeout)
-            return
-        except urllib.error.HTTPError as exc:
-            challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
-        except (urllib.error.URLError, OSError):
-            return  # the real request reports the failure
-        scheme, _, rest = challenge.partition(" ")
-        if scheme.lower() == "digest":
-            chal = urllib.request.parse_keqv_list(urllib.request.parse_http_list(rest))
-            auth = self._digest.get_authorization(req, chal)
-            if auth:
-                req.add_unredirected_header("Authorization", f"Digest {auth}")
-        elif scheme.lower() == "basic" and self._basic is not None:
-            user, password = self._basic.passwd.find_user_password(None, req.full_url)  # type: ignore[arg-type]
-            if user is not None:
-                token = base64.b64encode(f"{user}:{password or ''}".encode()).decode("ascii")
-                req.add_unredirected_header("Authorization", f"Basic {token}")
-
-    def send(
-        self,
-        method: str,
-        url: str,
-        body: bytes | None,
-        headers: Mapping[str, str],
-        timeout: float,
-        authenticate: bool = False,
-    ) -> _Reply:
-        req = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
-        if authenticate:
-            self._preauthorize(req, timeout)
-        try:
-            with self._opener.open(req, timeout=timeout) as resp:
-                return _Reply(resp.status, dict(resp.headers.items()), resp.read())
-        except urllib.error.HTTPError as exc:
-            detail = exc.read().decode("utf-8", "replace")
-            return _Reply(exc.code, dict(exc.headers.items()), detail.encode("utf-8"))
-        except TimeoutError:
-            raise QueryTimeout(f"the remote engine did not answer within {timeout:.0f} s") from None
-        except urllib.error.URLError as exc:
-            if isinstance(exc.reason, TimeoutError):
-                raise QueryTimeout(
-                    f"the remote engine did not answer within {timeout:.0f} s"
-                ) from None
-            raise RemoteError(f"remote engine at {url} unreachable: {exc.reason}") from None
-        except (ConnectionError, http.client.HTTPException) as exc:
-            raise RemoteError(f"remote engine at {url} failed: {exc}") from None
-
-
-def query_form(text: str) -> str:
-    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside strings and IRIs."""
-    match = _FORM.search(_TOKENS.sub(" ", text))
-    if match is None:
+def _form(text: str) -> str:
+    """The query form by the one detector (graph.store.safety); not a query is a QueryError."""
+    form = query_form(text)
+    if form is None:
         raise QueryError("not a SPARQL query: no SELECT, ASK, CONSTRUCT or DESCRIBE")
-    return match.group(1).upper()
+    return form
 
 
 def _engine_message(body: bytes) -> str:
@@ -201,11 +110,15 @@ def _engine_message(body: bytes) -> str:
 
 
 class RemoteBackend:
-    """graph.backend.Backend over the SPARQL 1.1 Protocol."""
+    """graph.store.Backend over the SPARQL 1.1 Protocol."""
 
     def __init__(self, settings: RemoteSettings) -> None:
         self.settings = settings
-        self._http = _Http(settings)
+        self._http = HttpClient(
+            (settings.query_url, settings.update_url, settings.gsp_url),
+            settings.user,
+            settings.password,
+        )
         self._graphs: tuple[float, list[str]] | None = None
 
     @classmethod
@@ -216,7 +129,7 @@ class RemoteBackend:
 
     def run(self, request: QueryRequest) -> QueryResponse:
         self._check(request.text)
-        form = query_form(request.text)
+        form = _form(request.text)
         kind: ResultKind = (
             "graph"
             if form in ("CONSTRUCT", "DESCRIBE")
@@ -250,7 +163,7 @@ class RemoteBackend:
         if sources:
             check_query(text, self.settings.allow, self.named_graphs())
 
-    def _query(self, request: QueryRequest, accept: str, timeout: float) -> _Reply:
+    def _query(self, request: QueryRequest, accept: str, timeout: float) -> Reply:
         params: list[tuple[str, str]] = [("query", request.text)]
         params += self._dataset_params(request)
         dialect = self.settings.dialect
@@ -288,7 +201,7 @@ class RemoteBackend:
             ]
         return []
 
-    def _raise_for(self, reply: _Reply, timeout: float) -> None:
+    def _raise_for(self, reply: Reply, timeout: float) -> None:
         if reply.headers.get("X-SQL-State") == "S1TAT" or (
             _OXIGRAPH_CANCELLED in reply.body[-200:]
         ):
@@ -306,7 +219,7 @@ class RemoteBackend:
         raise RemoteError(f"remote engine error {reply.status}: {message}")
 
     def select(self, text: str, timeout: float | None = None) -> list[dict[str, Node]]:
-        if query_form(text) != "SELECT":
+        if _form(text) != "SELECT":
             raise QueryError("select() needs a SELECT query")
         data = json.loads(self.run(QueryRequest(text, timeout=timeout)).body)
         return [
@@ -315,7 +228,7 @@ class RemoteBackend:
         ]
 
     def construct(self, text: str, timeout: float | None = None) -> Graph:
-        if query_form(text) not in ("CONSTRUCT", "DESCRIBE"):
+        if _form(text) not in ("CONSTRUCT", "DESCRIBE"):
             raise QueryError("construct() needs a CONSTRUCT or DESCRIBE query")
         resp = self.run(QueryRequest(text, graph_format="application/n-triples", timeout=timeout))
         return triples_to_graph(resp.body)

@@ -57,15 +57,22 @@ def mentions_remote(text: str) -> bool:
 
 
 def query_form(text: str) -> str | None:
-    """The result kind: "solutions" (SELECT, ASK), "graph" (CONSTRUCT, DESCRIBE) or None.
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first query-form keyword, or None.
 
-    Read from the first query-form keyword, so content negotiation can pick a format (and
-    answer 406) before the query runs; the parser still has the last word on syntax.
+    The one detector of the query form (negotiation, remote engines): read from the keywords
+    left once comments, strings and IRIs are blanked, and not from a prefixed name such as
+    `ask:p` or a variable `?select`, so content negotiation can pick a format (and answer 406)
+    before the query runs; the parser still has the last word on syntax.
     """
     match = _FORM.search(_keywords(text))
-    if match is None:
+    return match.group(1).upper() if match is not None else None
+
+
+def result_kind(form: str | None) -> str | None:
+    """ "solutions" (SELECT, ASK), "graph" (CONSTRUCT, DESCRIBE) or None for a query form."""
+    if form is None:
         return None
-    return "graph" if match.group(1).upper() in ("CONSTRUCT", "DESCRIBE") else "solutions"
+    return "graph" if form in ("CONSTRUCT", "DESCRIBE") else "solutions"
 
 
 @lru_cache(maxsize=512)

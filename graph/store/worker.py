@@ -1,8 +1,9 @@
 """The body of a query worker process: open the store, then answer requests from a pipe.
 
-It runs in a child process started by graph.executor so that a runaway query can be stopped
-by killing the process (pyoxigraph offers no cancellation). It imports only pyoxigraph: the
-parent does the safety check and hands over everything else (prefixes, dataset, formats).
+It runs in a child process started by graph.store.embedded so that a runaway query can be
+stopped by killing the process (pyoxigraph offers no cancellation). Besides pyoxigraph it reads
+only the formats table (graph.formats, itself pyoxigraph only): the parent does the safety
+check and hands over everything else (prefixes, dataset, the negotiated media types).
 
 Rows never become Python objects on the HTTP path. To cap a result cheaply the solutions are
 written as TSV (one solution per line, terms escaped as in N-Triples) into a writer that stops
@@ -21,18 +22,11 @@ from typing import Any
 
 import pyoxigraph as ox
 
-SOLUTION_FORMATS: dict[str, ox.QueryResultsFormat] = {
-    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
-    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
-    "text/csv": ox.QueryResultsFormat.CSV,
-    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-}
+from graph import formats
+
+# Canonical media type (as negotiated) → Oxigraph writer, from the one formats table.
+SOLUTION_FORMATS = formats.results_formats()
+GRAPH_FORMATS = formats.rdf_formats()
 TRUNCATED_LINK = "urn:zonegraph:truncated"
 
 
@@ -142,7 +136,8 @@ def _triples(
     if target == nt_format:
         body = nt
     else:
-        keep = prefixes if target in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+        with_prefixes = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+        keep = prefixes if target in with_prefixes else None
         body = _out(ox.serialize(ox.parse(nt, format=nt_format), format=target, prefixes=keep))
     return (_mark_graph(body, fmt, cap or 0) if truncated else body), truncated, rows
 

@@ -1,4 +1,4 @@
-"""Start real SPARQL engines on loopback for tests and benchmarks, and always stop them.
+"""Start real SPARQL engines on loopback for the benchmark (and the remote-engine tests).
 
 Each engine runs as a child process in its own temporary directory, bound to 127.0.0.1 on a
 free port. `stop()` terminates it (Virtuoso checkpoints on SIGTERM) and kills it if it lingers,
