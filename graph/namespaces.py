@@ -43,7 +43,6 @@ class ZG(DefinedNamespace):
     FigureKind: URIRef
     FigureKindScheme: URIRef
     FreeTradeZoneArea: URIRef
-    GBT37028Code: URIRef
     GovernmentBody: URIRef
     HighTechZone: URIRef
     IncubationCarrier: URIRef

@@ -21,6 +21,7 @@ from graph.build.registry import (
     zone_iri,
 )
 from graph.build.registry_names import generated_english, place_words
+from graph.build.registry_table import CODE_DATATYPE
 from graph.errors import SourceError
 from graph.namespaces import BASE, CONCEPT, ZG
 
@@ -40,7 +41,7 @@ def zones(built: BuildResult) -> dict[str, URIRef]:
     g = built.graph(URIRef(BASE + "graph/data"))
     out: dict[str, URIRef] = {}
     for s, o in g.subject_objects(SKOS.notation):
-        if getattr(o, "datatype", None) == ZG.GBT37028Code:
+        if getattr(o, "datatype", None) == CODE_DATATYPE:
             assert str(o) not in out, f"code {o} on two zones"
             out[str(o)] = s  # type: ignore[assignment]
     return out
@@ -192,7 +193,7 @@ def test_every_registry_triple_traces_to_its_row(
             )
         else:
             notation = next(
-                o for o in data.objects(zone, SKOS.notation) if o.datatype == ZG.GBT37028Code
+                o for o in data.objects(zone, SKOS.notation) if o.datatype == CODE_DATATYPE
             )
             statements = {
                 st

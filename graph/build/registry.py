@@ -15,8 +15,6 @@ with the file, the line and what is wrong.
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,25 +25,32 @@ from rdflib.term import Node
 from graph.build.facts import statement_iri
 from graph.build.reference import DIVISION_DATASET, division_iri
 from graph.build.registry_names import generated_english, place_words
+from graph.build.registry_table import (
+    BASIS_NS,
+    CODE_DATATYPE,
+    CURATORS,
+    ENGLISH_FILE,
+    EVIDENCE_NS,
+    ORIGIN_NS,
+    REGISTRY_FILE,
+    REGISTRY_ZONE_NS,
+    STATE_COUNCIL,
+    TABLE,
+    ZONE_NS,
+    Row,
+    csv_rows,
+    match_statistical_units,
+    read_rows,
+    row_iri,
+    zone_type_iri,
+    zone_types,
+)
 from graph.errors import SourceError
-from graph.namespaces import BASE, CONCEPT, ID, ZG
+from graph.namespaces import ID, ZG
 
-REGISTRY_FILE = "gbt37028_2018_economic_function_zones.csv"
-ENGLISH_FILE = "gbt37028_2018_english_names.csv"
-TABLE = URIRef(BASE + "id/dataset/gbt37028-2018")
-ROW_NS = str(ID) + "row/gbt37028-2018/"
-ZONE_NS = str(ID) + "zone/"
-REGISTRY_ZONE_NS = ZONE_NS + "gbt37028-"
-ZONE_TYPE_NS = str(CONCEPT) + "zone-type/"
-LEVEL_NS = str(CONCEPT) + "zone-level/"
-ORIGIN_NS = str(CONCEPT) + "name-origin/"
-BASIS_NS = str(CONCEPT) + "basis/"
-EVIDENCE_NS = str(ID) + "evidence/"
-CURATORS = URIRef(BASE + "id/agent/curators")
-STATE_COUNCIL = URIRef(BASE + "id/org/state-council")
+__all__ = ["ARTICLE_ZONES", "REGISTRY_FILE", "TABLE", "Registry", "build_registry", "zone_iri"]
+
 CURATED_HERE = "graph/build/registry.py"
-COLUMNS = ("code", "province_code", "province", "type_code", "type_name", "seq", "name")
-CODE = re.compile(r"^[0-9]{8}$")
 
 #: Registry rows that are zones the articles already name: the row's facts go to that IRI.
 ARTICLE_ZONES: dict[str, URIRef] = {
@@ -102,19 +107,6 @@ STATUS_CHANGES: tuple[StatusChange, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class Row:
-    """One data row of the table, checked; `line` is its line in the CSV file."""
-
-    line: int
-    number: int
-    code: str
-    province_code: str
-    type_code: str
-    name: str
-    city_code: str
-
-
 @dataclass
 class Registry:
     """The registry's data and provenance triples, and its zones by code."""
@@ -129,106 +121,6 @@ class Registry:
 def zone_iri(code: str) -> URIRef:
     """The IRI minted from a zone's 2018 code (see ontology/registry.ttl for why)."""
     return ARTICLE_ZONES.get(code) or URIRef(REGISTRY_ZONE_NS + code)
-
-
-def zone_type_iri(type_code: str) -> URIRef:
-    return URIRef(ZONE_TYPE_NS + type_code)
-
-
-def row_iri(code: str) -> URIRef:
-    return URIRef(ROW_NS + code)
-
-
-def _csv(path: Path) -> list[dict[str, str]]:
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            return list(csv.DictReader(fh))
-    except FileNotFoundError:
-        raise SourceError(str(path), "no such file") from None
-
-
-def read_rows(path: Path, types: dict[str, str], divisions: dict[str, str]) -> list[Row]:
-    """The table's rows, each checked against the standard's rules; the first broken row
-    raises a SourceError naming the file, the line and what is wrong.
-
-    `types` maps type codes to their names, `divisions` NBS codes to names.
-    """
-    rel = f"graph/reference/{path.name}"
-    try:
-        with path.open(encoding="utf-8", newline="") as fh:
-            reader = csv.DictReader(fh)
-            missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
-            if missing:
-                raise SourceError(rel, f"missing column(s): {', '.join(missing)}", 1)
-            records = list(reader)
-    except FileNotFoundError:
-        raise SourceError(rel, "no such file") from None
-    except UnicodeDecodeError as exc:
-        raise SourceError(rel, f"not UTF-8 text ({exc.reason})") from None
-    rows: list[Row] = []
-    seen: dict[str, int] = {}
-    for number, rec in enumerate(records, start=1):
-        line = number + 1
-        values = {k: (rec.get(k) or "").strip() for k in (*COLUMNS, "parent_city_adcode")}
-        problem = _problem(values, types, divisions)
-        if problem is None and values["code"] in seen:
-            problem = f"code {values['code']} repeats the row on line {seen[values['code']]}"
-        if problem is not None:
-            raise SourceError(rel, f"row {number} ({values['code'] or 'no code'}): {problem}", line)
-        seen[values["code"]] = line
-        rows.append(
-            Row(
-                line,
-                number,
-                values["code"],
-                values["province_code"],
-                values["type_code"],
-                values["name"],
-                values["parent_city_adcode"],
-            )
-        )
-    if not rows:
-        raise SourceError(rel, "the table has no rows")
-    return rows
-
-
-def _problem(v: dict[str, str], types: dict[str, str], divisions: dict[str, str]) -> str | None:
-    code, prov, tcode = v["code"], v["province_code"], v["type_code"]
-    if not CODE.match(code):
-        return f"code {code!r} is not 8 digits"
-    if not v["name"]:
-        return "the zone has no name"
-    if tcode not in types:
-        return f"unknown zone type {tcode!r}"
-    if v["type_name"] != types[tcode]:
-        return f"type {tcode} is {types[tcode]}, not {v['type_name']!r}"
-    if prov not in divisions or len(prov) != 2:
-        return f"unknown province code {prov!r}"
-    if v["province"] != divisions[prov]:
-        return f"province {prov} is {divisions[prov]}, not {v['province']!r}"
-    if code[:2] != prov:
-        return f"code {code} does not begin with its province code {prov}"
-    if code[2:5] != tcode:
-        return f"code {code} does not carry its type code {tcode} in digits 3–5"
-    if code[5:] != v["seq"]:
-        return f"code {code} does not end with its sequence number {v['seq']!r}"
-    city = v["parent_city_adcode"]
-    if city and (city not in divisions or not city.startswith(prov)):
-        return f"city code {city!r} is not an NBS division of province {prov}"
-    return None
-
-
-def zone_types(ontology: Graph) -> dict[str, tuple[str, URIRef, URIRef, str]]:
-    """Type code → (Chinese name, class, level, English name), read from the ontology."""
-    out: dict[str, tuple[str, URIRef, URIRef, str]] = {}
-    for concept in ontology.subjects(SKOS.inScheme, ZG.ZoneTypeScheme):
-        code = str(ontology.value(concept, SKOS.notation))
-        cls = ontology.value(concept, ZG.typeClass)
-        level = ontology.value(concept, ZG.typeLevel)
-        labels = {lab.language: str(lab) for lab in ontology.objects(concept, SKOS.prefLabel)}
-        if isinstance(cls, URIRef) and isinstance(level, URIRef):
-            out[code] = (labels.get("zh", ""), cls, level, labels.get("en", ""))
-    return out
 
 
 class _Writer:
@@ -284,7 +176,7 @@ def build_registry(folder: Path, ontology: Graph, article: Graph) -> Registry:
     divisions = {
         r["code"]: r["name"]
         for name in ("nbs2023_provinces.csv", "nbs2023_cities.csv", "nbs2023_areas.csv")
-        for r in _csv(folder / name)
+        for r in csv_rows(folder / name)
     }
     rows = read_rows(folder / REGISTRY_FILE, {k: v[0] for k, v in types.items()}, divisions)
     english = _official_english(folder / ENGLISH_FILE, {r.code: r.name for r in rows})
@@ -303,7 +195,7 @@ def build_registry(folder: Path, ontology: Graph, article: Graph) -> Registry:
         name_zh, cls, level, type_en = types[row.type_code]
         change = changes.get(row.code)
         w.add(zone, RDF.type, cls, ev, where)
-        w.add(zone, SKOS.notation, Literal(row.code, datatype=ZG.GBT37028Code), ev, where)
+        w.add(zone, SKOS.notation, Literal(row.code, datatype=CODE_DATATYPE), ev, where)
         w.add(zone, ZG.zoneType, zone_type_iri(row.type_code), ev, where)
         if change is None:
             w.add(zone, ZG.zoneLevel, level, ev, where)
@@ -336,7 +228,9 @@ def _names(
 ) -> None:
     """Chinese label from the row; English official (curators) or generated (pinyin + type)."""
     zh = Literal(row.name, lang="zh")
-    own = {lab.language: lab for lab in article.objects(zone, RDFS.label)}
+    own = {
+        lab.language: lab for lab in article.objects(zone, RDFS.label) if isinstance(lab, Literal)
+    }
     if own.get("zh") in (None, zh):
         w.add(zone, RDFS.label, zh, ev, where)
     else:
@@ -360,7 +254,7 @@ def _official_english(path: Path, names: dict[str, str]) -> dict[str, str]:
     Chinese name so that a wrong code is caught, not silently given another zone's name."""
     out: dict[str, str] = {}
     rel = f"graph/reference/{path.name}"
-    for line, rec in enumerate(_csv(path), start=2):
+    for line, rec in enumerate(csv_rows(path), start=2):
         code, english = (rec.get("code") or "").strip(), (rec.get("name_en") or "").strip()
         if code not in names or not english:
             raise SourceError(rel, f"code {code!r} is not in the table or has no name_en", line)
@@ -477,46 +371,3 @@ def _status_change(
     w.add(event, ZG.approvedBy, STATE_COUNCIL, ev, CURATED_HERE)
     w.add(zone, RDF.type, cls, ev, CURATED_HERE)
     w.add(zone, ZG.zoneLevel, level, ev, CURATED_HERE)
-
-
-# --- NBS statistical units ----------------------------------------------------------------
-
-_PROVINCE_ENDING = re.compile(r"(省|市|维吾尔自治区|壮族自治区|回族自治区|自治区)$")
-#: Spellings of the high-tech type word that name the same kind of zone (NBS uses the shorter).
-_HIGH_TECH = re.compile(r"高新技术(产业)?(开发区|园区)$")
-
-
-def _normal_name(name: str, province: str) -> str:
-    """A zone name without its province prefix, 市 after a city name, one high-tech spelling."""
-    text = name.replace("（", "(").replace("）", ")")
-    for prefix in (province, _PROVINCE_ENDING.sub("", province)):
-        if prefix and text.startswith(prefix) and len(text) > len(prefix) + 2:
-            text = text[len(prefix) :]
-            break
-    text = re.sub(r"^(.{2,3}?)市", r"\1", text)
-    return _HIGH_TECH.sub("高新技术产业开发区", text)
-
-
-def match_statistical_units(
-    rows: list[Row], folder: Path, divisions: dict[str, str]
-) -> dict[str, str]:
-    """Registry code → NBS code for the zones that are county-level statistical units.
-
-    A unit matches the one registry zone of its province whose name is the same after
-    `_normal_name`; a name that matches two zones, or none, is left unlinked rather than
-    guessed (many units are 管理区 or 示范区 that the standard does not list).
-    """
-    by_name: dict[tuple[str, str], list[Row]] = {}
-    for row in rows:
-        key = (row.province_code, _normal_name(row.name, divisions[row.province_code]))
-        by_name.setdefault(key, []).append(row)
-    out: dict[str, str] = {}
-    for area in _csv(folder / "nbs2023_areas.csv"):
-        code = area["code"]
-        if len(code) != 6 or code[4] != "7":
-            continue
-        prov = area["provinceCode"]
-        hits = by_name.get((prov, _normal_name(area["name"], divisions.get(prov, ""))), [])
-        if len(hits) == 1 and hits[0].code not in out:
-            out[hits[0].code] = code
-    return out
