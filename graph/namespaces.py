@@ -23,11 +23,14 @@ class ZG(DefinedNamespace):
     Approval: URIRef
     Benefit: URIRef
     BenefitTypeScheme: URIRef
+    BorderEconomicCooperationZone: URIRef
     Comparator: URIRef
     ComparatorScheme: URIRef
     County: URIRef
+    CrossBorderEconomicCooperationZone: URIRef
     CuratorAssertion: URIRef
     CuratorBasisScheme: URIRef
+    CustomsSpecialSupervisionArea: URIRef
     DevelopmentStage: URIRef
     DevelopmentStageScheme: URIRef
     DevelopmentZone: URIRef
@@ -48,21 +51,26 @@ class ZG(DefinedNamespace):
     Indicator: URIRef
     IndicatorScheme: URIRef
     IndustrialCluster: URIRef
-    InvestmentProject: URIRef
+    InlandOpenEconomyExperimentalZone: URIRef
     InnovationPlatform: URIRef
+    InvestmentProject: URIRef
+    KeyDevelopmentOpeningExperimentalZone: URIRef
     Laboratory: URIRef
     MakerSpace: URIRef
     Measure: URIRef
     Milestone: URIRef
+    NameOriginScheme: URIRef
     NamedGrouping: URIRef
     NationalETDZ: URIRef
     NationalHighTechZone: URIRef
+    NationalInnovationDemonstrationZone: URIRef
     Observation: URIRef
     OfficialDocument: URIRef
     Organization: URIRef
     Park: URIRef
     Period: URIRef
     Person: URIRef
+    PilotFreeTradeZone: URIRef
     PlatformTypeScheme: URIRef
     Policy: URIRef
     Post: URIRef
@@ -75,11 +83,16 @@ class ZG(DefinedNamespace):
     SourceDocument: URIRef
     SourceQuote: URIRef
     SourceTable: URIRef
+    StateLevelNewArea: URIRef
+    StatementGroup: URIRef
     StatementKindScheme: URIRef
+    StatusChange: URIRef
+    SustainableDevelopmentDemonstrationZone: URIRef
     TableRow: URIRef
     Unit: URIRef
     UnitScheme: URIRef
     ZoneLevelScheme: URIRef
+    ZoneTypeScheme: URIRef
     about: URIRef
     academicTitle: URIRef
     administeredBy: URIRef
@@ -93,19 +106,17 @@ class ZG(DefinedNamespace):
     clusterIn: URIRef
     comparator: URIRef
     curatedIn: URIRef
-    sha256: URIRef
-    textFile: URIRef
-    timeWords: URIRef
     date: URIRef
-    edition: URIRef
     declaredMemberCount: URIRef
     defaultUnit: URIRef
-    distinctionKind: URIRef
     directSpeech: URIRef
+    distinctionKind: URIRef
     documentNumber: URIRef
+    edition: URIRef
     eligibility: URIRef
     endDate: URIRef
     endOffset: URIRef
+    englishNameOrigin: URIRef
     enterpriseStatus: URIRef
     figureKind: URIRef
     figureOf: URIRef
@@ -117,10 +128,11 @@ class ZG(DefinedNamespace):
     hasMember: URIRef
     holdsApproval: URIRef
     implementedIn: URIRef
+    inCapacityOf: URIRef
     inDivision: URIRef
     inDocument: URIRef
+    inProvince: URIRef
     inTable: URIRef
-    inCapacityOf: URIRef
     incubatedIn: URIRef
     indicator: URIRef
     industry: URIRef
@@ -134,36 +146,47 @@ class ZG(DefinedNamespace):
     memberList: URIRef
     notAfter: URIRef
     notBefore: URIRef
+    notListedIn: URIRef
     parentDivision: URIRef
     partitionOf: URIRef
     periodInForce: URIRef
     place: URIRef
     plannedArea: URIRef
     platformType: URIRef
+    predicate: URIRef
     producedBy: URIRef
     promotes: URIRef
     rankAmong: URIRef
-    rationale: URIRef
     rate: URIRef
+    rationale: URIRef
     registeredIn: URIRef
-    saidBy: URIRef
+    reportedOn: URIRef
     rowKey: URIRef
     rowNumber: URIRef
-    reportedOn: URIRef
+    saidBy: URIRef
     scaleClass: URIRef
     scope: URIRef
+    sha256: URIRef
     shareOf: URIRef
     sharePart: URIRef
     startDate: URIRef
     startOffset: URIRef
     statementKind: URIRef
+    statisticalUnit: URIRef
     subject: URIRef
     subjectOf: URIRef
     subsetOf: URIRef
     supportedBy: URIRef
+    textFile: URIRef
+    timeWords: URIRef
+    typeAfter: URIRef
+    typeBefore: URIRef
+    typeClass: URIRef
+    typeLevel: URIRef
     verbatim: URIRef
     words: URIRef
     zoneLevel: URIRef
+    zoneType: URIRef
 
 
 ONTOLOGY_IRI = URIRef(BASE + "ontology")
@@ -250,6 +273,11 @@ PREFIXES: dict[str, str] = {
     "stage": BASE + "concept/stage/",
     "basis": BASE + "concept/basis/",
     "skind": BASE + "concept/statement-kind/",
+    "ztype": BASE + "concept/zone-type/",
+    "origin": BASE + "concept/name-origin/",
+    "dataset": BASE + "id/dataset/",
+    "row": BASE + "id/row/",
+    "evidence": BASE + "id/evidence/",
 }
 
 

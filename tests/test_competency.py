@@ -21,7 +21,7 @@ def backend(built: BuildResult) -> EmbeddedBackend:
 def test_there_are_enough_questions() -> None:
     assert len(QUESTIONS) >= 40
     sections = {q.name.split("-")[0] for q in QUESTIONS}
-    assert {"note", "gz", "yd", "shz", "qd", "ls"} <= sections
+    assert {"note", "gz", "yd", "shz", "qd", "ls", "reg"} <= sections
 
 
 @pytest.mark.parametrize("question", QUESTIONS, ids=[q.name for q in QUESTIONS])

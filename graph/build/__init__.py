@@ -14,7 +14,7 @@ from rdflib import RDF, XSD, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
 from graph import resources
-from graph.build import reference
+from graph.build import reference, registry
 from graph.build.facts import Compiled, Document, compile_fact_files, parse_rdf_file
 from graph.errors import SourceError
 from graph.namespaces import (
@@ -107,7 +107,8 @@ def build(
     compiled = compile_fact_files(files, docs, src.parent)
     ds = Dataset()
     bind_prefixes(ds)
-    _fill(ds.graph(ONTOLOGY_GRAPH), load_ontology())
+    ontology = load_ontology()
+    _fill(ds.graph(ONTOLOGY_GRAPH), ontology)
     _fill(ds.graph(DATA_GRAPH), compiled.data)
     prov = ds.graph(PROVENANCE_GRAPH)
     _fill(prov, compiled.provenance)
@@ -116,6 +117,9 @@ def build(
         ref = ds.graph(REFERENCE_GRAPH)
         _fill(ref, reference.divisions(resources.reference_dir()))
         _fill(ref, reference.industries(resources.reference_dir()))
+        zones = registry.build_registry(resources.reference_dir(), ontology, compiled.data)
+        _fill(ds.graph(DATA_GRAPH), zones.data)
+        _fill(prov, zones.provenance)
     return BuildResult(dataset=ds, compiled=compiled)
 
 

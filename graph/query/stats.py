@@ -65,6 +65,32 @@ class ClassCount:
     count: int
 
 
+_ZONE_COUNTS = """
+SELECT ?type ?code ?type_zh ?type_en ?level ?level_zh ?level_en (COUNT(DISTINCT ?z) AS ?n)
+WHERE {
+  ?z zg:zoneType ?type ; zg:zoneLevel ?level .
+  ?type skos:notation ?code ; skos:prefLabel ?type_zh , ?type_en .
+  ?level skos:prefLabel ?level_zh , ?level_en .
+  FILTER (lang(?type_zh) = "zh" && lang(?type_en) = "en")
+  FILTER (lang(?level_zh) = "zh" && lang(?level_en) = "en")
+}
+GROUP BY ?type ?code ?type_zh ?type_en ?level ?level_zh ?level_en ORDER BY ?code ?level
+"""
+
+
+@dataclass
+class ZoneCount:
+    """Registry zones of one GB/T 37028 type (as of 2018) at one level (latest known)."""
+
+    type_code: str
+    type_zh: str
+    type_en: str
+    level: str
+    level_zh: str
+    level_en: str
+    count: int
+
+
 @dataclass
 class Stats:
     triples: int = 0
@@ -74,6 +100,7 @@ class Stats:
     facts: int = 0
     quotes: int = 0
     sources: int = 0
+    zones: list[ZoneCount] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -121,7 +148,29 @@ def compute(store: ox.Store) -> Stats:
     )
     st.quotes = _count(store, "SELECT (COUNT(DISTINCT ?q) AS ?n) WHERE { ?q a zg:SourceQuote }")
     st.sources = _count(store, "SELECT (COUNT(DISTINCT ?d) AS ?n) WHERE { ?d a zg:SourceDocument }")
+    st.zones = zone_counts(store)
     return st
+
+
+def zone_counts(store: ox.Store) -> list[ZoneCount]:
+    """Registry zones by type (GB/T 37028-2018) and level, in type-code order."""
+    results = store.query(_ZONE_COUNTS, prefixes=PREFIXES, use_default_graph_as_union=True)
+    assert isinstance(results, ox.QuerySolutions)
+    out = []
+    for row in results:
+        values = [v.value if isinstance(v, ox.Literal | ox.NamedNode) else "" for v in row]
+        out.append(
+            ZoneCount(
+                values[1],
+                values[2],
+                values[3],
+                shorten(row[4]),
+                values[5],
+                values[6],
+                int(values[7]),
+            )
+        )
+    return out
 
 
 def render(st: Stats) -> str:
@@ -140,4 +189,11 @@ def render(st: Stats) -> str:
         f"  {c.name.ljust(width)}  {c.count:>5}  {c.label_zh} / {c.label_en}".rstrip(" /")
         for c in st.classes
     ]
+    if st.zones:
+        total = sum(z.count for z in st.zones)
+        lines.append(f"功能区 按类型与级别 registry zones by type and level: {total}")
+        lines += [
+            f"  {z.type_code} {z.type_zh} / {z.type_en} · {z.level_zh} / {z.level_en}: {z.count}"
+            for z in st.zones
+        ]
     return "\n".join(lines)
