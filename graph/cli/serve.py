@@ -30,7 +30,8 @@ import click
 from graph.cli.common import reports_errors, setting_option
 
 #: The settings of `zonegraph serve`, handed to the granian worker that makes the app.
-SETTINGS_ENV = "ZONEGRAPH_SERVE_SETTINGS"
+#: Not ZONEGRAPH_…: the service refuses unknown ZONEGRAPH_* variables, and this is transport.
+SETTINGS_ENV = "_ZG_SERVE_SETTINGS"
 
 
 def load_app(target: str = "") -> Any:
