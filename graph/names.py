@@ -298,9 +298,3 @@ class SearchIndex:
     def suggest(self, text: str, limit: int = 5) -> list[Hit]:
         """Names close to `text` (for a 404 page): what the user may have meant."""
         return self.search(text, limit=limit)
-
-
-def path_words(path: str) -> str:
-    """A search text from a mistyped IRI path: `id/park/bio-islnd` → `bio islnd`."""
-    last = path.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1]
-    return normalise(last.replace("-", " ").replace("_", " "))

@@ -47,10 +47,6 @@ class PipelineResult:
     remote: Any = None
     seconds: dict[str, float] = field(default_factory=dict)
 
-    @property
-    def published(self) -> bool:
-        return self.release is not None or self.remote is not None
-
 
 def compile_sources(sources: Path | None = None) -> bytes:
     """The shipped (or given) sources compiled to N-Quads in memory, without validation."""

@@ -28,11 +28,6 @@ def ontology_files() -> list[Path]:
     return sorted(data_dir("ontology").glob("*.ttl"))
 
 
-def shapes_files() -> list[Path]:
-    """The SHACL shape files, in a stable order."""
-    return sorted(data_dir("shapes").glob("*.ttl"))
-
-
 def sources_dir() -> Path:
     """The curated fact files and the source documents they quote."""
     return PACKAGE_DIR / "sources"

@@ -43,7 +43,6 @@ from service.void import void_description
 bp = Blueprint("linked_data", __name__)
 
 #: Top-level folders of the data namespace served by the entity view.
-NAMESPACE_ROOTS = ("id", "concept")
 
 
 def _index() -> SearchIndex:
