@@ -42,8 +42,6 @@ from service.void import void_description
 
 bp = Blueprint("linked_data", __name__)
 
-#: Top-level folders of the data namespace served by the entity view.
-
 
 def _index() -> SearchIndex:
     backend = get_backend()
