@@ -8,13 +8,11 @@ two must accept exactly the same format names, aliases and media types, with the
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
 from click.testing import CliRunner, Result
-from flask import Flask
 from flask.testing import FlaskClient
 from rdflib import Dataset, Graph, URIRef
 from rdflib.compare import isomorphic
@@ -25,7 +23,6 @@ from graph.cli import cli
 from graph.formats import Kind
 from graph.namespaces import BASE
 from tests.conftest import MINI
-from tests.helpers_server import make_app
 
 BIO_ISLAND = "/id/park/guangzhou-international-bio-island"
 BIO_ISLAND_IRI = BASE + BIO_ISLAND.lstrip("/")
@@ -45,17 +42,6 @@ QUERIES: dict[str, tuple[Kind, str]] = {
 CLIENT_SPELLINGS = ["rdf+xml", "n3", "nt", "json-ld", "RDFXML", "Turtle", "text/n3"]
 UNKNOWN = ["yaml", "html", "text/html", "image/png", "table"]
 NOTHING_ACCEPTABLE = {"Accept": "*/*;q=0"}
-
-
-@pytest.fixture(scope="module")
-def app(data_dir: Path) -> Iterator[Flask]:
-    with make_app(data_dir) as app:
-        yield app
-
-
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 @pytest.fixture(scope="module")

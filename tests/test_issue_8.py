@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,8 +16,6 @@ from graph.namespaces import BASE, ORG
 from graph.query import stats
 from graph.store.release import current_release, open_read_only
 from graph.store.safety import query_form, result_kind
-from service import create_app
-from service.state import close_backend
 
 TRICKY_FORMS = [
     ("PREFIX ask: <urn:x#> SELECT ?s WHERE { ?s ask:p ?o }", "SELECT"),
@@ -58,13 +55,6 @@ def test_one_label_per_reused_term() -> None:
     # labels in the data win over the table, per language
     mine = [(RDFS.label, Literal("任职", lang="zh"))]
     assert choose(ORG.postIn, mine) == ("任职", "post in")
-
-
-@pytest.fixture(scope="module")
-def app(data_dir: Path) -> Iterator[Flask]:
-    app = create_app({"TESTING": True, "ZONEGRAPH_DATA_DIR": data_dir})
-    yield app
-    close_backend(app)
 
 
 def test_entities_are_counted_one_way(app: Flask, data_dir: Path) -> None:

@@ -37,11 +37,6 @@ def app(data_dir: Path) -> Iterator[Flask]:
         yield app
 
 
-@pytest.fixture()
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
-
-
 def count(body: bytes) -> int:
     return int(json.loads(body)["results"]["bindings"][0]["n"]["value"])
 
