@@ -62,8 +62,15 @@ def pid_alive(pid: int) -> bool:
 def children(pid: int) -> list[int]:
     """Child processes of `pid` (Linux /proc)."""
     found: list[int] = []
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
+    try:
+        tasks = list(Path(f"/proc/{pid}/task").iterdir())
+    except FileNotFoundError:
+        return found
+    for task in tasks:
+        try:
+            text = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended meanwhile
+            continue
         found += [int(t) for t in text]
     return found
 

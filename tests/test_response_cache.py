@@ -68,4 +68,5 @@ def test_the_cache_stays_within_its_bytes() -> None:
         environ = {"PATH_INFO": "/sparql", "REQUEST_METHOD": "GET", "QUERY_STRING": f"query={n}"}
         assert b"".join(cache(environ, lambda *args: None)) == b"x" * 1000
     assert 0 < len(cache.entries) < 20 and cache.size <= 20_000
+    assert 0 < len(cache.aliases) and cache.alias_bytes <= 20_000 // 4
     assert cache.misses == 100

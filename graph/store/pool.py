@@ -175,7 +175,7 @@ class PoolCare:
                     if spent > 0:
                         scheduler.charge(client, key, spent)
             reply = w.conn.recv() if answered else None
-            if reply is not None and not heavy:
+            if reply is not None and time.monotonic() - started < after:
                 scheduler.reward(client)
         except (EOFError, OSError):
             self._retire(w)

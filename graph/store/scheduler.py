@@ -13,10 +13,11 @@ block every other for the whole time limit). The rules:
   halving every `half_life` seconds. A client hammering with runaways (or the same runaway
   from many clients) therefore queues behind everyone who asks cheap questions, and
   clients recently answered quickly go before clients never seen.
-- A query from a client whose queries recently ran long, or a text that recently ran long,
-  is expected to run long: it takes a heavy slot before it starts, or, when none is free,
-  is refused at once (503 + Retry-After) instead of costing a worker `heavy_after` seconds
-  and a restart. Capacity for short work is spent only on queries not known to be long.
+- A text that recently ran long, or a query from a client whose recent queries were mostly
+  long, is expected to run long: it waits (holding no worker) for a heavy slot and takes it
+  before it starts, instead of costing a worker `heavy_after` seconds and a restart, and it
+  never takes the last idle worker. Capacity for short work is spent only on queries not
+  known to be long; a client regains it by being answered quickly.
 - A client with `client_running` evaluations under way yields the next worker to any other
   client waiting (a worker is never left idle while anyone waits), and may have at most
   `client_queued` queries waiting or running (beyond that: 429 + Retry-After).
@@ -146,17 +147,16 @@ class Scheduler(Generic[W]):
                 )
             known_heavy = self._penalty.get(("query", key), now)
             client_heavy = self._penalty.get(("client", client), now)
-            expected_heavy = max(known_heavy, client_heavy) >= policy.heavy_after
-            if expected_heavy and not self._take_heavy(client):
-                raise ServiceBusy(
-                    "your queries ran long recently and the capacity for long queries is in "
-                    "use; try again later, or narrow them down (服务繁忙)",
-                    retry_after=max(1, round(policy.heavy_after * 4)),
-                )
+            credit = self._credit.get(client, now)
+            # Long-expected: a text that ran long, or a client whose recent queries were
+            # mostly long (fewer than ten quick answers per long-query second).
+            expected_heavy = known_heavy >= policy.heavy_after or (
+                client_heavy >= policy.heavy_after and credit < 10 * client_heavy
+            )
             # Clients recently answered quickly go before strangers (a tiny bonus that any
             # long-running charge outweighs): a flood of new hostile clients cannot push
             # back the regulars.
-            bonus = 0.001 * min(100.0, self._credit.get(client, now))
+            bonus = 0.001 * min(100.0, credit)
             penalty = client_heavy + known_heavy - bonus
             ticket = _Ticket(penalty, next(self._seq), client, expected_heavy)
             heapq.heappush(self._waiting, ticket)
@@ -171,21 +171,24 @@ class Scheduler(Generic[W]):
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         raise ServiceBusy(
-                            "all query workers stayed busy until the time limit; "
+                            "the capacity for long queries stayed in use until the time limit; "
+                            "try again later, or narrow the query down (服务繁忙)"
+                            if expected_heavy
+                            else "all query workers stayed busy until the time limit; "
                             "try again later (服务繁忙)",
-                            retry_after=2,
+                            retry_after=max(2, round(policy.heavy_after * 4)),
                         )
                     self._cond.wait(remaining)
             except BaseException:
                 self._waiting.remove(ticket)
                 heapq.heapify(self._waiting)
                 self._leave(client)
-                if expected_heavy:
-                    self._drop_heavy(client)
                 self._cond.notify_all()
                 raise
             self._waiting.remove(ticket)
             heapq.heapify(self._waiting)
+            if expected_heavy:
+                self._take_heavy(client)  # _first_eligible saw that one is free
             self._running[client] = self._running.get(client, 0) + 1
             worker = self._idle.pop()
             self._cond.notify_all()
@@ -199,7 +202,12 @@ class Scheduler(Generic[W]):
             return None
         # A query expected to run long never takes the last idle worker: one stays for
         # short work even while replacements of stopped workers are still starting.
-        ordered = [t for t in sorted(self._waiting) if not t.heavy or len(self._idle) > 1]
+        # It also waits for a heavy slot (holding no worker meanwhile).
+        ordered = [
+            t
+            for t in sorted(self._waiting)
+            if not t.heavy or (len(self._idle) > 1 and self._heavy_free(t.client))
+        ]
         for ticket in ordered:
             if self._running.get(ticket.client, 0) < self.policy.client_running:
                 return ticket
@@ -228,13 +236,15 @@ class Scheduler(Generic[W]):
         with self._cond:
             return self._take_heavy(client)
 
+    def _heavy_free(self, client: Hashable) -> bool:
+        if self._heavy.get(client, 0) >= self.policy.client_heavy:
+            return False
+        return sum(self._heavy.values()) < self.policy.heavy_slots
+
     def _take_heavy(self, client: Hashable) -> bool:
-        held = self._heavy.get(client, 0)
-        if held >= self.policy.client_heavy:
+        if not self._heavy_free(client):
             return False
-        if sum(self._heavy.values()) >= self.policy.heavy_slots:
-            return False
-        self._heavy[client] = held + 1
+        self._heavy[client] = self._heavy.get(client, 0) + 1
         return True
 
     def end_heavy(self, client: Hashable) -> None:
