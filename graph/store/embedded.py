@@ -46,6 +46,7 @@ from graph.namespaces import PREFIXES
 from graph.store import QueryRequest, QueryResponse, sandbox
 from graph.store.release import current_release
 from graph.store.safety import check_query, syntax_error
+from graph.store.supervisor import Supervisor, destinations
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
@@ -56,7 +57,7 @@ class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
     applied: int = 0  # how many logged updates this worker has replayed
-    supervisor: sandbox.Supervisor | None = None  # answers its held connects (allow-list)
+    supervisor: Supervisor | None = None  # answers its held connects (allow-list)
 
 
 @dataclass
@@ -103,7 +104,7 @@ class EmbeddedBackend:
         self._graphs: list[str] | None = None
         # With an allow-list the workers' connects are held for a supervisor that lets only
         # these destinations through; without one they cannot open a network socket at all.
-        self._destinations = sandbox.destinations(allow) if allow else None
+        self._destinations = destinations(allow) if allow else None
         self._pool = _Pool(source, workers)
         started = [self._start() for _ in range(workers)]
         try:
@@ -176,7 +177,7 @@ class EmbeddedBackend:
         """Wait for a new worker to confine itself and open its store; StoreError if it cannot."""
         confined, listener = sandbox.receive(w.conn.fileno())
         if listener is not None and self._destinations is not None:
-            w.supervisor = sandbox.Supervisor(listener, self._destinations).start()
+            w.supervisor = Supervisor(listener, self._destinations).start()
         elif listener is not None:
             os.close(listener)
         try:
