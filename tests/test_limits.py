@@ -57,8 +57,8 @@ JUST_UNDER = "SELECT ?x WHERE { BIND(" + "CONCAT(" * 990 + "'a'" + ")" * 990 + "
 SAYS = f"nests deeper than {MAX_NESTING} levels"
 
 
-def test_every_construct_at_10000_levels_gets_a_400_that_says_so(sparql_data_dir: Path) -> None:
-    with make_app(sparql_data_dir, query_workers=1, update_token="t") as app:
+def test_every_construct_at_10000_levels_gets_a_400_that_says_so(data_dir: Path) -> None:
+    with make_app(data_dir, query_workers=1, update_token="t") as app:
         client = app.test_client()
         for name, text in DEEP.items():
             if text.startswith("INSERT"):
@@ -74,23 +74,23 @@ def test_every_construct_at_10000_levels_gets_a_400_that_says_so(sparql_data_dir
         assert ok.get_json()["results"]["bindings"][0]["x"]["value"] == "a"
 
 
-def test_the_cli_says_so_in_one_line_with_exit_2(sparql_data_dir: Path) -> None:
+def test_the_cli_says_so_in_one_line_with_exit_2(data_dir: Path) -> None:
     runner = CliRunner()
     for name, text in DEEP.items():
         if text.startswith("INSERT"):
             continue
-        result = runner.invoke(cli, ["--data-dir", str(sparql_data_dir), "query", text])
+        result = runner.invoke(cli, ["--data-dir", str(data_dir), "query", text])
         assert result.exit_code == 2, (name, result.output[-300:])
         assert SAYS in result.output and len(result.output.strip().splitlines()) == 1, name
     proc = subprocess.run(
-        [str(ZONEGRAPH), "--data-dir", str(sparql_data_dir), "query", DEEP["braces"]],
+        [str(ZONEGRAPH), "--data-dir", str(data_dir), "query", DEEP["braces"]],
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert proc.returncode == 2 and SAYS in proc.stderr, proc
     under = subprocess.run(
-        [str(ZONEGRAPH), "--data-dir", str(sparql_data_dir), "query", JUST_UNDER],
+        [str(ZONEGRAPH), "--data-dir", str(data_dir), "query", JUST_UNDER],
         capture_output=True,
         text=True,
         timeout=120,

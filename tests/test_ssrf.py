@@ -190,7 +190,7 @@ def _outcome(status: int, body: str) -> str:
 
 
 def test_no_spelling_reaches_the_listener(
-    sparql_data_dir: Path, target: tuple[Listener, Listener]
+    data_dir: Path, target: tuple[Listener, Listener]
 ) -> None:
     v4, v6 = target
     bases = hosts(v4.port, v6.port)
@@ -198,7 +198,7 @@ def test_no_spelling_reaches_the_listener(
     updates = [u for base in bases for u in update_spellings(base)]
     outcomes: dict[str, int] = {}
     server = Server(
-        sparql_data_dir,
+        data_dir,
         {"ZONEGRAPH_UPDATE_TOKEN": TOKEN, "ZONEGRAPH_QUERY_TIMEOUT": 20},
     )
     try:
@@ -216,11 +216,11 @@ def test_no_spelling_reaches_the_listener(
         server.stop()
     runner = CliRunner()
     for text in queries:
-        result = runner.invoke(cli, ["--data-dir", str(sparql_data_dir), "query", text])
+        result = runner.invoke(cli, ["--data-dir", str(data_dir), "query", text])
         assert result.exit_code in (0, 2) and "Traceback" not in result.output, (text, result)
     for text in queries[:3] + [q for q in queries if "\\u" in q][:2]:  # the real process too
         proc = subprocess.run(
-            [str(ZONEGRAPH), "--data-dir", str(sparql_data_dir), "query", text],
+            [str(ZONEGRAPH), "--data-dir", str(data_dir), "query", text],
             capture_output=True,
             text=True,
             timeout=120,
