@@ -27,9 +27,10 @@ import pytest
 from click.testing import CliRunner
 
 from graph.cli import cli
-from graph.errors import QueryError
+from graph.errors import QueryError, QueryRefused
 from graph.store import sandbox
 from graph.store.embedded import EmbeddedBackend
+from graph.store.safety import check_query
 from tests.helpers_server import ZONEGRAPH, Server, wait_for
 
 TOKEN = "ssrf-test-token"
@@ -307,3 +308,31 @@ def test_an_allow_list_lets_only_its_destination_through() -> None:
         allowed.close()
         other.close()
     assert other.seen == []
+
+
+# --- the lexical check: what it lets through, and what it says when it refuses ----------------
+
+
+def test_harmless_mentions_pass_and_doubtful_spellings_say_why() -> None:
+    graph = "https://w3id.org/zonegraph/graph/data"
+    harmless = [
+        "SELECT ?from ?service WHERE { ?from <http://example.org/load/using> ?service }",
+        "SELECT * WHERE { ?s rdfs:label ?l FILTER(CONTAINS(?l, 'modern service industry')) }",
+        "SELECT * WHERE { ?s ex:servesFrom ?o } # load nothing, using nothing",
+        f"SELECT * FROM <{graph}> WHERE {{ ?s a <http://www.w3.org/2002/07/owl#Class> }}",
+        f"SELECT * FROM NAMED <{graph}> WHERE {{ GRAPH ?g {{ ?s ?p ?o FILTER(?o < 3) }} }}",
+        f"DELETE {{ ?s ?p ?o }} USING <{graph}> WHERE {{ ?s ?p ?o }}",
+    ]
+    for text in harmless:
+        check_query(text, local_graphs=[graph])
+    doubtful = {
+        "SELECT * WHERE { SERVICESILENT<http://x/>{} }": "glued",
+        "SELECT * WHERE { ?s ?p 'x' FILTER(?s = \\u0022x\\u0022) } # from": "escapes",
+        "SELECT * WHERE { ?s ?p ?o } #\u2028SERVICE <http://x/> {}": "line ending",
+        "SELECT * WHERE { FILTER(1<2)SERVICE#>\n<http://x/>{} }": "parentheses",
+        "SELECT * WHERE { SERVICE }": "not followed by an IRI",
+    }
+    for text, reason in doubtful.items():
+        with pytest.raises(QueryRefused) as refused:
+            check_query(text, local_graphs=[graph])
+        assert "cannot be shown harmless" in str(refused.value) and reason in str(refused.value)

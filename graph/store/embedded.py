@@ -53,6 +53,7 @@ from graph.store.pool import Pool, PoolCare, Worker, default_workers
 from graph.store.release import Release, current_release, hold, unhold
 from graph.store.safety import check_query
 from graph.store.scheduler import Policy, Scheduler
+from graph.store.supervisor import Supervisor, destinations
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
@@ -102,7 +103,7 @@ class EmbeddedBackend(PoolCare):
         self._graphs: list[str] | None = None
         # With an allow-list the workers' connects are held for a supervisor that lets only
         # these destinations through; without one they cannot open a network socket at all.
-        self._destinations = sandbox.destinations(allow) if allow else None
+        self._destinations = destinations(allow) if allow else None
         self._hold: Path | None = None  # the release this backend keeps from pruning
         self._pool = Pool(source, workers)
         self._scheduler: Scheduler[Worker] = Scheduler(
@@ -187,7 +188,7 @@ class EmbeddedBackend(PoolCare):
         """Wait for a new worker to confine itself and open its store; StoreError if it cannot."""
         confined, listener = sandbox.receive(w.conn.fileno())
         if listener is not None and self._destinations is not None:
-            w.supervisor = sandbox.Supervisor(listener, self._destinations).start()
+            w.supervisor = Supervisor(listener, self._destinations).start()
         elif listener is not None:
             os.close(listener)
         try:

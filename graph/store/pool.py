@@ -16,9 +16,9 @@ from typing import Any
 
 from graph.errors import QueryError, QueryTimeout, ServiceBusy, StoreError
 from graph.namespaces import PREFIXES
-from graph.store import sandbox
 from graph.store.safety import syntax_error
 from graph.store.scheduler import Policy, Scheduler
+from graph.store.supervisor import Supervisor
 
 HEAVY_NICE = 10  # long-running queries yield the CPU to short ones
 _LOST = object()  # _evaluate's answer when the worker died under the query
@@ -36,7 +36,7 @@ class Worker:
     conn: Connection
     applied: int = 0  # how many logged updates this worker has replayed
     ready: bool = False
-    supervisor: sandbox.Supervisor | None = None  # answers its held connects (allow-list)
+    supervisor: Supervisor | None = None  # answers its held connects (allow-list)
 
 
 @dataclass

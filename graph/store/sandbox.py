@@ -12,7 +12,8 @@ Two policies:
   `pidfd_getfd` and `ptrace` (which could borrow the parent's sockets) are refused too.
 - supervised (ZONEGRAPH_ALLOW_REMOTE set): AF_INET/AF_INET6 sockets may be created, but every
   `connect`, addressed `sendto` and `sendmsg`/`sendmmsg` is held by the kernel and shown to a
-  supervisor thread in the parent (SECCOMP_RET_USER_NOTIF), which reads the destination from
+  supervisor thread in the parent (SECCOMP_RET_USER_NOTIF; graph.store.supervisor, fed the
+  listener descriptor over the worker's link by `report`/`receive`), which reads it from
   /proc/<pid>/mem and lets the call go on only for an allow-listed (address, port) pair, or a
   name server of /etc/resolv.conf on port 53 when the allow-list names hosts.
 
@@ -29,23 +30,16 @@ from __future__ import annotations
 
 import ctypes
 import errno
-import ipaddress
 import os
 import platform
-import select
 import socket
 import struct
 import threading
 import traceback
-import urllib.parse
-from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass, field
-from fcntl import ioctl
-from pathlib import Path
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
-IpAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
-Destination = tuple[IpAddress, int]
 T = TypeVar("T")
 
 
@@ -109,8 +103,6 @@ _NR, _ARCH = 0, 4  # offsets in struct seccomp_data; args[i] start at 16 + 8 * i
 _PR_SET_NO_NEW_PRIVS = 38
 _SET_MODE_FILTER = 1
 _FLAG_TSYNC, _FLAG_NEW_LISTENER, _FLAG_TSYNC_ESRCH = 1, 8, 16
-_NOTIF_RECV, _NOTIF_SEND, _NOTIF_ID_VALID = 0xC0502100, 0xC0182101, 0x40082102
-_FLAG_CONTINUE = 1
 
 
 def _arg(i: int, high: bool = False) -> int:
@@ -148,7 +140,7 @@ class _Program:
         return bytes(out)
 
 
-def _abi() -> _Abi:
+def abi() -> _Abi:
     abi = _ABIS.get(platform.machine())
     if abi is None:
         raise SandboxError(f"no network sandbox for the {platform.machine()} architecture")
@@ -157,15 +149,15 @@ def _abi() -> _Abi:
 
 def filter_program(supervised: bool, link_fd: int | None) -> bytes:
     """The seccomp program for one policy (see the module docstring)."""
-    abi = _abi()
-    calls = {**abi.calls, **_COMMON}
+    table = abi()
+    calls = {**table.calls, **_COMMON}
     denied = _RET_USER_NOTIF if supervised else _RET_EACCES
     p = _Program()
     p.load(_ARCH)
-    p.jump(_JEQ, abi.audit_arch, 1, 0)
+    p.jump(_JEQ, table.audit_arch, 1, 0)
     p.ret(_RET_KILL_PROCESS)
     p.load(_NR)
-    if abi.x32:
+    if table.x32:
         p.jump(_JGE, 0x40000000, "eacces", 0)
     p.jump(_JEQ, calls["socket"], "socket", 0)
     p.jump(_JEQ, calls["socketpair"], "socketpair", 0)
@@ -230,7 +222,7 @@ def confine(
     parent's Supervisor), else None. Raises SandboxError when the filter cannot be installed
     or does not hold, so that the caller refuses to evaluate anything.
     """
-    abi = _abi()
+    table = abi()
     code = filter_program(supervised, link_fd)
     buffer = ctypes.create_string_buffer(code, len(code))
     prog = _SockFprog(len(code) // 8, ctypes.cast(buffer, ctypes.c_void_p))
@@ -242,7 +234,7 @@ def confine(
     if supervised:
         flags |= _FLAG_NEW_LISTENER | (_FLAG_TSYNC_ESRCH if all_threads else 0)
     result = libc.syscall(
-        ctypes.c_long(abi.seccomp),
+        ctypes.c_long(table.seccomp),
         ctypes.c_long(_SET_MODE_FILTER),
         ctypes.c_long(flags),
         ctypes.byref(prog),
@@ -300,185 +292,6 @@ def receive(link_fd: int) -> tuple[bool, int | None]:
     for fd in fds:
         os.close(fd)
     return data == b"0", None
-
-
-# --- the supervisor: which destinations the allow-list names -------------------------------------
-
-
-def nameservers(resolv_conf: Path = Path("/etc/resolv.conf")) -> set[IpAddress]:
-    """The name servers the resolver in the worker will ask."""
-    found: set[IpAddress] = set()
-    try:
-        lines = resolv_conf.read_text(encoding="utf-8", errors="replace").splitlines()
-    except OSError:
-        return found
-    for line in lines:
-        parts = line.split()
-        if len(parts) >= 2 and parts[0] == "nameserver":
-            try:
-                found.add(ipaddress.ip_address(parts[1].split("%")[0]))
-            except ValueError:
-                continue
-    return found
-
-
-def destinations(allow: Iterable[str]) -> frozenset[Destination]:
-    """(address, port) pairs the allow-list's IRI prefixes name, resolved now, once.
-
-    Hosts are resolved by the parent (which is not confined); when a prefix names a host
-    rather than an address, the name servers are allowed on port 53 so the worker can resolve
-    it too. A prefix that is not http(s) or does not resolve adds nothing (fail closed).
-    """
-    found: set[Destination] = set()
-    names = False
-    for prefix in allow:
-        parts = urllib.parse.urlsplit(prefix)
-        if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-            continue
-        try:
-            port = parts.port or (443 if parts.scheme.lower() == "https" else 80)
-        except ValueError:
-            continue
-        try:
-            found.add((_normal(ipaddress.ip_address(parts.hostname)), port))
-            continue
-        except ValueError:
-            names = True
-        try:
-            infos = socket.getaddrinfo(parts.hostname, port, type=socket.SOCK_STREAM)
-        except OSError:
-            continue
-        for info in infos:
-            found.add((_normal(ipaddress.ip_address(str(info[4][0]).split("%")[0])), port))
-    if names:
-        found |= {(server, 53) for server in nameservers()}
-    return frozenset(found)
-
-
-def _normal(address: IpAddress) -> IpAddress:
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        return address.ipv4_mapped
-    return address
-
-
-def parse_sockaddr(data: bytes) -> Destination | str | None:
-    """(address, port) of an AF_INET/AF_INET6 sockaddr; "unspec" for AF_UNSPEC; else None."""
-    if len(data) < 2:
-        return None
-    family = struct.unpack("=H", data[:2])[0]
-    if family == socket.AF_UNSPEC:
-        return "unspec"  # dissolves a datagram socket's association: reaches nothing
-    if family == socket.AF_INET and len(data) >= 8:
-        port = struct.unpack("!H", data[2:4])[0]
-        return ipaddress.IPv4Address(data[4:8]), port
-    if family == socket.AF_INET6 and len(data) >= 24:
-        port = struct.unpack("!H", data[2:4])[0]
-        return _normal(ipaddress.IPv6Address(data[8:24])), port
-    return None
-
-
-@dataclass
-class Supervisor:
-    """Answers one worker's held network calls from its listener, in a daemon thread."""
-
-    listener: int
-    allowed: Collection[Destination]
-    seen: list[tuple[Destination | str | None, bool]] = field(default_factory=list)
-    _stop: threading.Event = field(default_factory=threading.Event)
-
-    def start(self) -> Supervisor:
-        threading.Thread(target=self._run, name="zonegraph-sandbox", daemon=True).start()
-        return self
-
-    def stop(self) -> None:
-        """Ask the thread to finish; it closes the listener itself (no descriptor reuse race)."""
-        self._stop.set()
-
-    def _run(self) -> None:
-        poller = select.poll()
-        poller.register(self.listener, select.POLLIN)
-        try:
-            while not self._stop.is_set():
-                events = poller.poll(250)
-                if any(
-                    mask & (select.POLLHUP | select.POLLERR | select.POLLNVAL) for _, mask in events
-                ):
-                    return
-                if events:
-                    self._answer_one()
-        finally:
-            os.close(self.listener)
-
-    def _answer_one(self) -> None:
-        notif = bytearray(80)
-        try:
-            ioctl(self.listener, _NOTIF_RECV, notif)
-        except OSError:
-            return  # the caller died or was interrupted before we looked
-        ident, pid = struct.unpack_from("=QI", notif, 0)
-        nr = struct.unpack_from("=i", notif, 16)[0]
-        args = struct.unpack_from("=6Q", notif, 32)
-        allowed = False
-        target: Destination | str | None = None
-        try:
-            with open(f"/proc/{pid}/mem", "rb", buffering=0) as mem:
-                targets = list(self._targets(mem.fileno(), nr, args))
-            if self._valid(ident):
-                target = targets[0] if targets else None
-                allowed = bool(targets) and all(self._permitted(t) for t in targets)
-        except OSError:
-            allowed = False
-        self.seen.append((target, allowed))
-        response = struct.pack(
-            "=QqiI", ident, 0, 0 if allowed else -errno.EACCES, _FLAG_CONTINUE if allowed else 0
-        )
-        try:
-            ioctl(self.listener, _NOTIF_SEND, response)
-        except OSError:
-            pass  # the caller went away meanwhile
-
-    def _valid(self, ident: int) -> bool:
-        try:
-            ioctl(self.listener, _NOTIF_ID_VALID, struct.pack("=Q", ident))
-        except OSError:
-            return False
-        return True
-
-    def _permitted(self, target: Destination | str | None) -> bool:
-        return target == "unspec" or (target is not None and target in self.allowed)
-
-    def _targets(
-        self, mem: int, nr: int, args: tuple[int, ...]
-    ) -> Iterable[Destination | str | None]:
-        calls = {**_abi().calls}
-        if nr == calls["connect"]:
-            yield parse_sockaddr(_read(mem, args[1], args[2]))
-        elif nr == calls["sendto"]:
-            yield parse_sockaddr(_read(mem, args[4], args[5]))
-        elif nr == calls["sendmsg"]:
-            yield from _message_targets(mem, args[1], 1, 56)
-        elif nr == calls["sendmmsg"]:
-            yield from _message_targets(mem, args[1], min(args[2], 1024), 64)
-        else:
-            yield None
-
-
-def _read(mem: int, address: int, length: int) -> bytes:
-    length = min(int(length) & 0xFFFFFFFF, 128)
-    return os.pread(mem, length, address) if address and length else b""
-
-
-def _message_targets(
-    mem: int, address: int, count: int, stride: int
-) -> Iterable[Destination | str | None]:
-    """Each msghdr's msg_name; an unaddressed message goes where its socket is connected."""
-    for i in range(count):
-        header = os.pread(mem, 16, address + i * stride)
-        name, length = struct.unpack("=QI", header[:12])
-        if name and length:
-            yield parse_sockaddr(_read(mem, name, length))
-        else:
-            yield "unspec"
 
 
 # --- evaluating in this process -------------------------------------------------------------------
