@@ -371,7 +371,10 @@ def _zone(
             )
             w.fact(obs, SDMX_AREA, _iri(zone))
             w.fact(obs, ZG + "indicator", _iri(f"{CONCEPT}indicator/{indicator}"))
-            w.fact(obs, SDMX_VALUE, _lit(f"{value:.2f}", datatype=XSD + "decimal"))
+            # The verbatim says 亿元/亿美元; the value is in the unit itself (yuan, dollars), as
+            # in the curated graph, so that the value matches its verbatim figure.
+            stored = value * 10**8 if word.startswith("亿") else value
+            w.fact(obs, SDMX_VALUE, _lit(f"{stored:.2f}", datatype=XSD + "decimal"))
             w.fact(obs, SDMX_UNIT, _iri(f"{CONCEPT}unit/{unit}"))
             w.fact(obs, ZG + "comparator", _iri(f"{CONCEPT}comparator/{comparator}"))
             w.fact(obs, ZG + "figureKind", _iri(f"{CONCEPT}figure-kind/{kind}"))
