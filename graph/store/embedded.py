@@ -93,6 +93,7 @@ class EmbeddedBackend(PoolCare):
             heavy_after=heavy_after,
             client_running=max(1, workers - 1),
             client_heavy=max(1, heavy // 2),
+            reserve=1 if workers > 1 else 0,
         )
         self.allow = allow
         self.timeout = timeout

@@ -55,6 +55,9 @@ class Policy:
     client_heavy: int = 1
     half_life: float = 60.0
     remembered: int = 4096
+    #: Idle workers a long-expected query leaves for short work (none in a one-worker pool,
+    #: where keeping the only worker back would starve every long query).
+    reserve: int = 1
 
 
 class _Penalties:
@@ -206,7 +209,7 @@ class Scheduler(Generic[W]):
         ordered = [
             t
             for t in sorted(self._waiting)
-            if not t.heavy or (len(self._idle) > 1 and self._heavy_free(t.client))
+            if not t.heavy or (len(self._idle) > self.policy.reserve and self._heavy_free(t.client))
         ]
         for ticket in ordered:
             if self._running.get(ticket.client, 0) < self.policy.client_running:
