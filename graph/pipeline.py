@@ -130,7 +130,12 @@ def run(
             out.stats = stats.compute(store)
             return {"stats": out.stats.to_dict()}
 
-        out.release = publish(quads, data_dir, meta, annotate=counts)
+        def dumps(store: ox.Store, staging: Path) -> None:
+            from graph.query.export import write_dumps
+
+            write_dumps(store, staging / "dumps")
+
+        out.release = publish(quads, data_dir, meta, annotate=counts, extras=dumps)
     seconds["publish"] = time.monotonic() - mark
     seconds["total"] = time.monotonic() - started
     return out

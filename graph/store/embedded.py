@@ -38,7 +38,13 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import NotAcceptableError, QueryError, QueryTimeout, StoreError
+from graph.errors import (
+    NotAcceptableError,
+    QueryError,
+    QueryTimeout,
+    ResultTooLarge,
+    StoreError,
+)
 from graph.namespaces import PREFIXES
 from graph.store import QueryRequest, QueryResponse
 from graph.store.release import Release, current_release, hold, unhold
@@ -286,6 +292,13 @@ class EmbeddedBackend:
         )
         if reply[0] == "not-acceptable":
             raise NotAcceptableError(f"no acceptable format for a {reply[1]} result")
+        if reply[0] == "over-cap":
+            unit = "triples" if reply[1] == "graph" else "rows"
+            raise ResultTooLarge(
+                f"the result holds more than {reply[2]} {unit}, this server's cap "
+                f"(ZONEGRAPH_MAX_RESULT_ROWS); add a LIMIT, or page with ORDER BY … OFFSET "
+                f"(结果超过上限)"
+            )
         kind, media_type, body, truncated, rows = reply
         return QueryResponse(kind, media_type, body, truncated, rows)
 
