@@ -99,23 +99,48 @@ def _terminate_as_exit() -> Iterator[None]:
     type=click.Path(file_okay=False, exists=True, path_type=Path),
     help="A folder of fact files (*.trig) and documents.ttl to build instead of the shipped one.",
 )
+@click.option(
+    "--keep-updates",
+    is_flag=True,
+    help="Re-apply the SPARQL updates accepted on the published release to the new build.",
+)
+@click.option(
+    "--discard-updates",
+    is_flag=True,
+    help="Set the accepted SPARQL updates aside (kept under another name, not applied).",
+)
 @remote_options
 @click.pass_context
 @reports_errors
 def build_cmd(
-    ctx: click.Context, /, skip_validation: bool, sources: Path | None, **remote: Any
+    ctx: click.Context,
+    /,
+    skip_validation: bool,
+    sources: Path | None,
+    keep_updates: bool,
+    discard_updates: bool,
+    **remote: Any,
 ) -> None:
     """Compile the sources, validate them, and publish the store atomically.
 
     With --store remote the validated build is loaded into a SPARQL engine instead (GSP PUT
     per named graph); the ZONEGRAPH_REMOTE_* variables the service reads work here too.
+    Updates accepted by a running server are never dropped silently: while there are any,
+    the build refuses unless told to keep or discard them.
     """
     from graph import pipeline
 
     settings = _remote_settings(remote) if remote["store"] == "remote" else None
+    updates = "keep" if keep_updates else "discard" if discard_updates else "refuse"
+    if keep_updates and discard_updates:
+        raise click.UsageError("--keep-updates and --discard-updates exclude each other")
     with _terminate_as_exit():
         result = pipeline.run(
-            _data_dir(ctx), sources=sources, validate=not skip_validation, remote=settings
+            _data_dir(ctx),
+            sources=sources,
+            validate=not skip_validation,
+            remote=settings,
+            updates=updates,
         )
     if result.report is not None and not result.report.conforms:
         click.echo(result.report.text(), err=True)

@@ -12,8 +12,9 @@ Each worker opens the published release read-only (RocksDB allows many readers),
 backend accepts updates or was given N-Quads, holds its own in-memory copy. Updates are an
 in-memory overlay: an accepted update is appended to a log that every worker replays, in
 order, before its next request (a replacement worker replays all of it), so later queries on
-any worker see it. The log lives as long as the process: restarting the service or publishing
-a new build starts again from the curated release, which stays the source of truth.
+any worker see it. Each accepted update is also written to the release's journal on disk
+(graph/store/updates.py) before it is acknowledged, and a backend opening the release replays
+the journal: a restart or a kill keeps every update that got a 2xx.
 
 The safety check (SERVICE/LOAD/FROM allow-list) runs here in the parent before anything is
 sent to a worker, so a refused query costs no worker time and never reaches Oxigraph.
@@ -49,6 +50,8 @@ from graph.namespaces import PREFIXES
 from graph.store import QueryRequest, QueryResponse
 from graph.store.release import Release, current_release, hold, unhold
 from graph.store.safety import check_query, syntax_error
+from graph.store.updates import append as append_update
+from graph.store.updates import journal_path, read_journal
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
@@ -104,6 +107,7 @@ class EmbeddedBackend:
         self._update_lock = threading.Lock()
         self._graphs: list[str] | None = None
         self._hold: Path | None = None  # the release this backend keeps from pruning
+        self._journal: Path | None = None  # where accepted updates are kept (graph.store.updates)
         self._pool = _Pool(source, workers)
         started = [self._start() for _ in range(workers)]
         try:
@@ -146,6 +150,8 @@ class EmbeddedBackend:
             unhold(mark)
             raise
         backend._hold = mark
+        if backend.updatable:
+            _resume_journal(backend, journal_path(data_dir, release))
         return backend
 
     @classmethod
@@ -320,6 +326,8 @@ class EmbeddedBackend:
         with self._update_lock:
             self._call({"op": "update", "text": text}, timeout)
             self._graphs = None
+            if self._journal is not None:
+                append_update(self._journal, text)  # durable before the caller answers 2xx
 
     def named_graphs(self) -> list[str]:
         graphs = self._graphs
@@ -337,6 +345,13 @@ class EmbeddedBackend:
         _LIVE.discard(self)
         if self._hold is not None:
             unhold(self._hold)
+
+
+def _resume_journal(backend: EmbeddedBackend, journal: Path) -> None:
+    """Updates accepted before a restart (or a kill) go first in the log every worker replays;
+    new ones are appended to the same journal."""
+    backend._log.extend(read_journal(journal))
+    backend._journal = journal
 
 
 def _hold_release(data_dir: Path, release: Release) -> Path:
