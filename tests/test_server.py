@@ -252,7 +252,7 @@ def test_results_are_complete_by_default(server: Server) -> None:
         server, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", JSON
     )
     triples = int(distinct["results"]["bindings"][0]["n"]["value"])
-    store = SPARQLStore(server.url + "/sparql", returnFormat="json")
+    store = SPARQLStore(server.url + "/sparql", returnFormat="xml")
     graph = store.query("CONSTRUCT WHERE { ?s ?p ?o }").graph
     assert graph is not None and len(graph) == triples
     assert sum(1 for _ in graph) == triples
