@@ -1,14 +1,28 @@
-"""Shared fixtures: the shipped dataset is built once per session (it is read-only)."""
+"""The fixtures every test shares, built once per session because they are read-only.
+
+This file owns them all (flaskr's conftest): the compiled dataset, the one published data
+directory, the app serving it with its client, a CLI runner bound to it, and the prepared
+analysis graphs. An app with other settings comes from `tests.helpers_server.make_app`, the
+one factory, and a test that writes builds its own directory.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
+from flask import Flask
+from flask.testing import FlaskClient
 from rdflib import Graph
 
+from graph import pipeline
 from graph.analysis import views
 from graph.build import BuildResult, build
+from graph.cli import cli
+from graph.store.release import nquads_bytes
+from tests.helpers_server import make_app
 
 
 @pytest.fixture(scope="session")
@@ -24,13 +38,34 @@ def union_graph(built: BuildResult) -> Graph:
 
 
 @pytest.fixture(scope="session")
-def sparql_data_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A data directory with the shipped dataset published, as `zonegraph build` leaves it."""
-    from graph.store.release import publish
+def data_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory with the shipped dataset published, as `zonegraph build` leaves it
+    (validation is tested on its own, so it is not repeated here)."""
+    path = tmp_path_factory.mktemp("published")
+    pipeline.run(path, nquads=nquads_bytes(built.dataset), validate=False)
+    return path
 
-    data_dir = tmp_path_factory.mktemp("sparql-data")
-    publish(built.dataset, data_dir, {"built": "test"})
-    return data_dir
+
+@pytest.fixture(scope="session")
+def app(data_dir: Path) -> Iterator[Flask]:
+    """The service with default settings on the published data directory."""
+    with make_app(data_dir) as app:
+        yield app
+
+
+@pytest.fixture()
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture()
+def runner(data_dir: Path) -> Callable[..., Result]:
+    """`zonegraph --data-dir <published> ARGS…` through click's runner."""
+
+    def run(*args: str) -> Result:
+        return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args])
+
+    return run
 
 
 MINI = Path(__file__).parent / "data" / "network_mini.ttl"

@@ -3,30 +3,13 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 from typing import Any
 
 import networkx as nx
 import pytest
-from flask import Flask
 from flask.testing import FlaskClient
 
-from service import create_app
-from service.state import close_backend
-
 ID = "https://w3id.org/zonegraph/id/"
-
-
-@pytest.fixture(scope="module")
-def app() -> Iterator[Flask]:
-    app = create_app({"TESTING": True, "ZONEGRAPH_STORE": "memory"})
-    yield app
-    close_backend(app)
-
-
-@pytest.fixture(scope="module")
-def client(app: Flask) -> FlaskClient:
-    return app.test_client()
 
 
 def get_json(client: FlaskClient, url: str, status: int = 200) -> Any:

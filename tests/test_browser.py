@@ -3,11 +3,6 @@
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -16,8 +11,7 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
-from graph.build import BuildResult
-from graph.store.release import publish
+from tests.helpers_server import Server
 
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
@@ -34,42 +28,14 @@ ARGS = [
 SHOTS = Path("/tmp/zonegraph-screenshots")
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
-def server(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data = tmp_path_factory.mktemp("browser-data")
-    publish(built.dataset, data, {"test": True})
-    port = free_port()
-    exe = Path(sys.executable).with_name("zonegraph")
-    log = (data / "serve.log").open("wb")
-    proc = subprocess.Popen(
-        [str(exe), "--data-dir", str(data), "serve", "--host", "127.0.0.1", "--port", str(port)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
+def server(data_dir: Path) -> Iterator[str]:
+    """`zonegraph serve` on the session's published data directory."""
+    srv = Server(data_dir)
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(base + "/healthz", timeout=2) as resp:
-                    if resp.status == 200:
-                        break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError((data / "serve.log").read_text()) from None
-                time.sleep(0.2)
-        yield base
+        yield srv.url
     finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-        log.close()
+        srv.stop()
 
 
 @pytest.fixture(scope="session")

@@ -19,15 +19,16 @@ SIMPLE = "SELECT ?label WHERE { grouping:national-etdzs rdfs:label ?label } ORDE
 
 
 @pytest.fixture(scope="module")
-def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data directory made by the command under test, `zonegraph build`."""
     path = tmp_path_factory.mktemp("data")
     result = CliRunner().invoke(cli, ["--data-dir", str(path), "build"])
     assert result.exit_code == 0, result.output
     return path
 
 
-def run(data_dir: Path, *args: str) -> Result:
-    return CliRunner().invoke(cli, ["--data-dir", str(data_dir), *args])
+def run(built_dir: Path, *args: str) -> Result:
+    return CliRunner().invoke(cli, ["--data-dir", str(built_dir), *args])
 
 
 def assert_one_line_error(result: Result, *needles: str) -> None:
@@ -39,39 +40,39 @@ def assert_one_line_error(result: Result, *needles: str) -> None:
         assert needle in lines[0], lines[0]
 
 
-def test_build_publishes_a_release(data_dir: Path) -> None:
-    current = data_dir / "current"
+def test_build_publishes_a_release(built_dir: Path) -> None:
+    current = built_dir / "current"
     assert current.is_symlink()
     meta = json.loads((current / "meta.json").read_text(encoding="utf-8"))
     assert meta["validated"] is True
     assert meta["stats"]["facts"] > 0
 
 
-def test_query_table(data_dir: Path) -> None:
-    result = run(data_dir, "query", SIMPLE)
+def test_query_table(built_dir: Path) -> None:
+    result = run(built_dir, "query", SIMPLE)
     assert result.exit_code == 0, result.output
     assert "国家级经开区" in result.output
     assert result.output.rstrip().endswith("(2 rows)")
 
 
-def test_query_json_and_csv(data_dir: Path) -> None:
-    as_json = json.loads(run(data_dir, "query", SIMPLE, "--format", "json").output)
+def test_query_json_and_csv(built_dir: Path) -> None:
+    as_json = json.loads(run(built_dir, "query", SIMPLE, "--format", "json").output)
     labels = {b["label"]["value"] for b in as_json["results"]["bindings"]}
     assert "国家级经开区" in labels
-    rows = list(csv.reader(io.StringIO(run(data_dir, "query", SIMPLE, "--format", "csv").output)))
+    rows = list(csv.reader(io.StringIO(run(built_dir, "query", SIMPLE, "--format", "csv").output)))
     assert rows[0] == ["label"] and len(rows) == 3
 
 
-def test_query_from_file(data_dir: Path, tmp_path: Path) -> None:
+def test_query_from_file(built_dir: Path, tmp_path: Path) -> None:
     path = tmp_path / "q.rq"
     path.write_text("ASK { grouping:national-etdzs a zg:NamedGrouping }", encoding="utf-8")
-    result = run(data_dir, "query", "-f", str(path), "--format", "json")
+    result = run(built_dir, "query", "-f", str(path), "--format", "json")
     assert json.loads(result.output)["boolean"] is True
 
 
-def test_construct_as_turtle(data_dir: Path) -> None:
+def test_construct_as_turtle(built_dir: Path) -> None:
     result = run(
-        data_dir,
+        built_dir,
         "query",
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s a zg:Observation ; ?p ?o }",
         "--format",
@@ -81,18 +82,18 @@ def test_construct_as_turtle(data_dir: Path) -> None:
     assert len(g) > 10
 
 
-def test_malformed_query_is_one_line_with_position(data_dir: Path) -> None:
-    result = run(data_dir, "query", "SELECT ?s WHERE { ?s ?p }")
+def test_malformed_query_is_one_line_with_position(built_dir: Path) -> None:
+    result = run(built_dir, "query", "SELECT ?s WHERE { ?s ?p }")
     assert_one_line_error(result, "syntax error", "line 1, column")
 
 
-def test_missing_query_file(data_dir: Path) -> None:
-    assert_one_line_error(run(data_dir, "query", "-f", "/nonexistent/q.rq"), "/nonexistent/q.rq")
+def test_missing_query_file(built_dir: Path) -> None:
+    assert_one_line_error(run(built_dir, "query", "-f", "/nonexistent/q.rq"), "/nonexistent/q.rq")
 
 
-def test_service_is_refused(data_dir: Path) -> None:
+def test_service_is_refused(built_dir: Path) -> None:
     result = run(
-        data_dir, "query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
+        built_dir, "query", "SELECT * WHERE { SERVICE <http://127.0.0.1:9/sparql> { ?s ?p ?o } }"
     )
     assert_one_line_error(result, "SERVICE", "refused")
 
@@ -114,14 +115,14 @@ def test_unknown_export_format() -> None:
         ("jsonld", "json-ld"),
     ],
 )
-def test_export_formats_parse_back(data_dir: Path, tmp_path: Path, fmt: str, parser: str) -> None:
+def test_export_formats_parse_back(built_dir: Path, tmp_path: Path, fmt: str, parser: str) -> None:
     out = tmp_path / f"dump.{fmt}"
-    result = run(data_dir, "export", "--format", fmt, "-o", str(out))
+    result = run(built_dir, "export", "--format", fmt, "-o", str(out))
     assert result.exit_code == 0, result.output
     ds = Dataset()
     ds.parse(out, format=parser)
     total = sum(len(g) for g in ds.graphs())
-    stats = json.loads(run(data_dir, "stats", "--json").output)
+    stats = json.loads(run(built_dir, "stats", "--json").output)
     if fmt in ("nquads", "trig", "jsonld"):
         assert total == stats["triples"]
         assert len([g for g in ds.graphs() if len(g)]) == 4
@@ -130,26 +131,26 @@ def test_export_formats_parse_back(data_dir: Path, tmp_path: Path, fmt: str, par
     assert list(tmp_path.glob(".*tmp")) == []
 
 
-def test_export_to_missing_directory_leaves_nothing(data_dir: Path, tmp_path: Path) -> None:
+def test_export_to_missing_directory_leaves_nothing(built_dir: Path, tmp_path: Path) -> None:
     target = tmp_path / "nope" / "dump.ttl"
     assert_one_line_error(
-        run(data_dir, "export", "--format", "turtle", "-o", str(target)), "does not exist"
+        run(built_dir, "export", "--format", "turtle", "-o", str(target)), "does not exist"
     )
     assert not target.parent.exists()
 
 
-def test_export_one_graph(data_dir: Path) -> None:
-    result = run(data_dir, "export", "--format", "nt", "--graph", "ontology")
+def test_export_one_graph(built_dir: Path) -> None:
+    result = run(built_dir, "export", "--format", "nt", "--graph", "ontology")
     g = Graph().parse(data=result.output, format="nt")
-    stats = json.loads(run(data_dir, "stats", "--json").output)
+    stats = json.loads(run(built_dir, "stats", "--json").output)
     assert len(g) == stats["graphs"]["ontology"]
 
 
-def test_stats(data_dir: Path) -> None:
-    result = run(data_dir, "stats")
+def test_stats(built_dir: Path) -> None:
+    result = run(built_dir, "stats")
     assert result.exit_code == 0
     assert "facts" in result.output and "zg:Observation" in result.output
-    st = json.loads(run(data_dir, "stats", "--json").output)
+    st = json.loads(run(built_dir, "stats", "--json").output)
     assert st["sources"] == 1 and st["quotes"] > 0
     assert st["triples"] == sum(st["graphs"].values())
 
@@ -189,9 +190,11 @@ def test_validate_nonconforming_file_exits_1(tmp_path: Path) -> None:
     assert "zone:nameless" in result.output
 
 
-def test_build_refuses_nonconforming_data_and_keeps_release(data_dir: Path, tmp_path: Path) -> None:
+def test_build_refuses_nonconforming_data_and_keeps_release(
+    built_dir: Path, tmp_path: Path
+) -> None:
     """An unpublishable build leaves the published release as it was."""
-    before = (data_dir / "current").resolve()
+    before = (built_dir / "current").resolve()
     sources = tmp_path / "sources"
     shutil.copytree(resources.sources_dir(), sources)
     (sources / "99-bad.trig").write_text(
@@ -203,13 +206,13 @@ def test_build_refuses_nonconforming_data_and_keeps_release(data_dir: Path, tmp_
         "  zone:unlabelled a zg:HighTechZone . }\n",
         encoding="utf-8",
     )
-    result = run(data_dir, "build", "--sources", str(sources))
+    result = run(built_dir, "build", "--sources", str(sources))
     assert result.exit_code == 1, result.output
     assert "zone:unlabelled" in result.output
-    assert (data_dir / "current").resolve() == before
+    assert (built_dir / "current").resolve() == before
 
 
-def test_build_with_a_quote_not_in_the_article(data_dir: Path, tmp_path: Path) -> None:
+def test_build_with_a_quote_not_in_the_article(built_dir: Path, tmp_path: Path) -> None:
     sources = tmp_path / "sources"
     shutil.copytree(resources.sources_dir(), sources)
     (sources / "99-bad.trig").write_text(
@@ -219,7 +222,7 @@ def test_build_with_a_quote_not_in_the_article(data_dir: Path, tmp_path: Path) -
         encoding="utf-8",
     )
     assert_one_line_error(
-        run(data_dir, "build", "--sources", str(sources)), "99-bad.trig:4", "does not occur"
+        run(built_dir, "build", "--sources", str(sources)), "99-bad.trig:4", "does not occur"
     )
 
 

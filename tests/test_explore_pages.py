@@ -9,10 +9,7 @@ from urllib.parse import quote
 
 from flask.testing import FlaskClient
 
-from tests import explorer_app
-from tests.explorer_app import BIO_ISLAND, GZ_ETDZ, local
-
-app, client, data_dir = explorer_app.app, explorer_app.client, explorer_app.data_dir
+from tests.iris import BIO_ISLAND, GZ_ETDZ, local
 
 ID = "https://w3id.org/zonegraph/id/"
 SAN_CHENG = ID + "grouping/san-cheng-yi-dao"

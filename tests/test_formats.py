@@ -48,8 +48,8 @@ NOTHING_ACCEPTABLE = {"Accept": "*/*;q=0"}
 
 
 @pytest.fixture(scope="module")
-def app(sparql_data_dir: Path) -> Iterator[Flask]:
-    with make_app(sparql_data_dir) as app:
+def app(data_dir: Path) -> Iterator[Flask]:
+    with make_app(data_dir) as app:
         yield app
 
 
@@ -163,7 +163,7 @@ def parsed(body: bytes, fmt: formats.Format, kind: Kind) -> object:
 
 @pytest.mark.parametrize("query", list(QUERIES))
 def test_cli_and_http_accept_the_same_format_names(
-    sparql_data_dir: Path, client: FlaskClient, query: str
+    data_dir: Path, client: FlaskClient, query: str
 ) -> None:
     """For each value: `zonegraph query --format V` succeeds exactly when /sparql?format=V
     answers (with an Accept that allows nothing, so an ignored value gives 406), and the two
@@ -173,7 +173,7 @@ def test_cli_and_http_accept_the_same_format_names(
     for value in candidates():
         if value == "table":  # the CLI's terminal table is not a data format
             continue
-        result = run(sparql_data_dir, "query", "--format", value, text)
+        result = run(data_dir, "query", "--format", value, text)
         resp = client.get(
             "/sparql", query_string={"query": text, "format": value}, headers=NOTHING_ACCEPTABLE
         )
@@ -191,20 +191,20 @@ def test_cli_and_http_accept_the_same_format_names(
     assert not set(UNKNOWN) & set(accepted)
 
 
-def test_query_as_jsonld_and_ttl(sparql_data_dir: Path) -> None:
-    jsonld = run(sparql_data_dir, "query", "--format", "jsonld", CONSTRUCT)
-    ttl = run(sparql_data_dir, "query", "--format", "ttl", CONSTRUCT)
+def test_query_as_jsonld_and_ttl(data_dir: Path) -> None:
+    jsonld = run(data_dir, "query", "--format", "jsonld", CONSTRUCT)
+    ttl = run(data_dir, "query", "--format", "ttl", CONSTRUCT)
     assert jsonld.exit_code == 0 and ttl.exit_code == 0, jsonld.output + ttl.output
     from_jsonld = Graph().parse(data=jsonld.stdout_bytes, format="json-ld")
     from_ttl = Graph().parse(data=ttl.stdout_bytes, format="turtle")
     assert len(from_ttl) == 6 and isomorphic(from_jsonld, from_ttl)
     assert ttl.stdout.startswith("@prefix")  # the project's prefixes, as the dumps have them
-    wrong = run(sparql_data_dir, "query", "--format", "ttl", SELECT)
+    wrong = run(data_dir, "query", "--format", "ttl", SELECT)
     assert wrong.exit_code == 2 and "CONSTRUCT" in wrong.output and "json" in wrong.output
 
 
 def test_export_and_analyze_export_share_network_names(
-    mini_data_dir: Path, sparql_data_dir: Path, tmp_path: Path
+    mini_data_dir: Path, data_dir: Path, tmp_path: Path
 ) -> None:
     by_suffix = run(mini_data_dir, "export", "--format", "nodes.csv")
     by_alias = run(mini_data_dir, "analyze", "export", "--format", "nodes-csv")
@@ -214,7 +214,7 @@ def test_export_and_analyze_export_share_network_names(
     assert "广州国际生物岛" in by_suffix.stdout
     edges = run(mini_data_dir, "export", "--format", "edges-csv", "-o", str(tmp_path / "e"))
     assert edges.exit_code == 0 and (tmp_path / "e").read_bytes().startswith(b"Source,Target")
-    ttl = run(sparql_data_dir, "export", "--format", "ttl", "--graph", "ontology")
+    ttl = run(data_dir, "export", "--format", "ttl", "--graph", "ontology")
     assert ttl.exit_code == 0 and len(Graph().parse(data=ttl.stdout_bytes, format="turtle")) > 100
     bad = run(mini_data_dir, "analyze", "export", "--format", "csv")
     assert bad.exit_code == 2 and "nodes.csv" in bad.output and "Traceback" not in bad.output

@@ -61,15 +61,15 @@ def test_one_label_per_reused_term() -> None:
 
 
 @pytest.fixture(scope="module")
-def app(sparql_data_dir: Path) -> Iterator[Flask]:
-    app = create_app({"TESTING": True, "ZONEGRAPH_DATA_DIR": sparql_data_dir})
+def app(data_dir: Path) -> Iterator[Flask]:
+    app = create_app({"TESTING": True, "ZONEGRAPH_DATA_DIR": data_dir})
     yield app
     close_backend(app)
 
 
-def test_entities_are_counted_one_way(app: Flask, sparql_data_dir: Path) -> None:
+def test_entities_are_counted_one_way(app: Flask, data_dir: Path) -> None:
     """`zonegraph stats`, the home page and VoID gave 302, 303 and 8,082; now one number."""
-    release = current_release(sparql_data_dir)
+    release = current_release(data_dir)
     assert release is not None
     expected = stats.compute(open_read_only(release)).entities
     assert expected > 100
@@ -80,7 +80,7 @@ def test_entities_are_counted_one_way(app: Flask, sparql_data_dir: Path) -> None
     assert void.value(dataset, VOID.entities).toPython() == expected
     said = {str(c) for c in void.objects(dataset, RDFS.comment)}
     assert set(stats.ENTITIES_MEANING) <= said  # VoID says what it counts
-    out = CliRunner().invoke(cli, ["--data-dir", str(sparql_data_dir), "stats", "--json"])
+    out = CliRunner().invoke(cli, ["--data-dir", str(data_dir), "stats", "--json"])
     assert out.exit_code == 0 and f'"entities": {expected}' in out.output
 
 

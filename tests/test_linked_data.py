@@ -15,10 +15,7 @@ from rdflib.namespace import PROV
 from graph.namespaces import DATA_GRAPH, OA, SCHEMA, ZG
 from graph.store.release import current_release
 from service import create_app
-from tests import explorer_app
-from tests.explorer_app import BIO_ISLAND, GZ_ETDZ, local
-
-app, client, data_dir = explorer_app.app, explorer_app.client, explorer_app.data_dir
+from tests.iris import BIO_ISLAND, GZ_ETDZ, local
 
 BIO = URIRef(BIO_ISLAND)
 RDF_TYPES = {

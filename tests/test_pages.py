@@ -14,10 +14,8 @@ from graph.names import SearchIndex, normalise
 from graph.namespaces import DATA_GRAPH, ZG
 from service.examples import EXAMPLES, with_prefixes
 from service.state import get_backend
-from tests import explorer_app
-from tests.explorer_app import BIO_ISLAND, GZ_ETDZ, PAZHOU_LAB, YAODU_PARK, local
+from tests.iris import BIO_ISLAND, GZ_ETDZ, PAZHOU_LAB, YAODU_PARK, local
 
-app, client, data_dir = explorer_app.app, explorer_app.client, explorer_app.data_dir
 HTML = {"Accept": "text/html"}
 
 

@@ -32,8 +32,8 @@ FORM = "application/x-www-form-urlencoded"
 
 
 @pytest.fixture(scope="module")
-def app(sparql_data_dir: Path) -> Iterator[Flask]:
-    with make_app(sparql_data_dir, max_request_bytes=20_000, max_result_rows=500) as app:
+def app(data_dir: Path) -> Iterator[Flask]:
+    with make_app(data_dir, max_request_bytes=20_000, max_result_rows=500) as app:
         yield app
 
 
@@ -89,10 +89,10 @@ def test_direct_post_accepts_charset_and_rejects_others(client: FlaskClient) -> 
     assert_error(latin, 415, "UTF-8")
 
 
-def test_default_graph_is_the_union(client: FlaskClient, sparql_data_dir: Path) -> None:
+def test_default_graph_is_the_union(client: FlaskClient, data_dir: Path) -> None:
     from graph.store.release import current_release, open_read_only
 
-    release = current_release(sparql_data_dir)
+    release = current_release(data_dir)
     assert release is not None
     store = open_read_only(release)
     resp = client.get("/sparql", query_string={"query": COUNT_ALL})
@@ -380,7 +380,7 @@ def test_service_description(client: FlaskClient, app: Flask) -> None:
     assert isomorphic(Graph().parse(data=as_jsonld.data, format="json-ld"), g)
 
 
-def test_void(client: FlaskClient, sparql_data_dir: Path) -> None:
+def test_void(client: FlaskClient, data_dir: Path) -> None:
     resp = client.get("/.well-known/void")
     assert resp.status_code == 200 and resp.mimetype == "text/turtle"
     g = Graph().parse(data=resp.data, format="turtle")
@@ -432,9 +432,9 @@ def test_cors(client: FlaskClient) -> None:
     assert error.status_code == 400 and error.headers["Access-Control-Allow-Origin"] == "*"
 
 
-def test_cors_with_a_list_of_origins(sparql_data_dir: Path) -> None:
+def test_cors_with_a_list_of_origins(data_dir: Path) -> None:
     with make_app(
-        sparql_data_dir, cors_origins="https://a.example, https://b.example", query_workers=1
+        data_dir, cors_origins="https://a.example, https://b.example", query_workers=1
     ) as app:
         client = app.test_client()
         ok = client.get("/sparql?query=ASK{}", headers={"Origin": "https://b.example"})
@@ -444,11 +444,11 @@ def test_cors_with_a_list_of_origins(sparql_data_dir: Path) -> None:
         assert "Access-Control-Allow-Origin" not in other.headers
 
 
-def test_unknown_setting_is_refused(sparql_data_dir: Path) -> None:
+def test_unknown_setting_is_refused(data_dir: Path) -> None:
     from service.config import StartupError
 
     with pytest.raises(StartupError, match="ZONEGRAPH_QUERY_TIMOUT"):
-        with make_app(sparql_data_dir, query_timout=3):
+        with make_app(data_dir, query_timout=3):
             pass
 
 

@@ -38,13 +38,13 @@ CONSTRUCT { ?s rdfs:label ?l } WHERE { GRAPH <https://w3id.org/zonegraph/graph/d
 
 
 @pytest.fixture(scope="module")
-def server(sparql_data_dir: Path) -> Iterator[Server]:
+def server(data_dir: Path) -> Iterator[Server]:
     settings = {
         "ZONEGRAPH_QUERY_TIMEOUT": 3,
         "ZONEGRAPH_QUERY_WORKERS": 2,
         "ZONEGRAPH_UPDATE_TOKEN": TOKEN,
     }
-    srv = Server(sparql_data_dir, settings)
+    srv = Server(data_dir, settings)
     yield srv
     srv.stop()
 
@@ -66,48 +66,48 @@ def wrapper(server: Server, query: str, fmt: str) -> Any:
     return client.query().convert()
 
 
-def test_sparqlwrapper_select_json_matches_cli(server: Server, sparql_data_dir: Path) -> None:
+def test_sparqlwrapper_select_json_matches_cli(server: Server, data_dir: Path) -> None:
     ours = wrapper(server, SELECT, JSON)["results"]["bindings"]
-    expected = json.loads(cli(sparql_data_dir, SELECT, "json"))["results"]["bindings"]
+    expected = json.loads(cli(data_dir, SELECT, "json"))["results"]["bindings"]
     assert len(expected) > 10
     assert ours == expected
 
 
-def test_sparqlwrapper_csv_is_byte_identical_to_cli(server: Server, sparql_data_dir: Path) -> None:
+def test_sparqlwrapper_csv_is_byte_identical_to_cli(server: Server, data_dir: Path) -> None:
     ours = wrapper(server, SELECT, CSV)
-    assert ours == cli(sparql_data_dir, SELECT, "csv")
+    assert ours == cli(data_dir, SELECT, "csv")
 
 
-def test_sparqlwrapper_xml_and_ask(server: Server, sparql_data_dir: Path) -> None:
+def test_sparqlwrapper_xml_and_ask(server: Server, data_dir: Path) -> None:
     document = wrapper(server, SELECT, XML)
     ns = "http://www.w3.org/2005/sparql-results#"
     results = document.getElementsByTagNameNS(ns, "result")
-    expected = json.loads(cli(sparql_data_dir, SELECT, "json"))["results"]["bindings"]
+    expected = json.loads(cli(data_dir, SELECT, "json"))["results"]["bindings"]
     assert len(results) == len(expected)
     assert wrapper(server, "ASK { ?s a <https://w3id.org/zonegraph/ontology#Province> }", JSON)[
         "boolean"
     ]
 
 
-def test_sparqlwrapper_construct_matches_cli(server: Server, sparql_data_dir: Path) -> None:
+def test_sparqlwrapper_construct_matches_cli(server: Server, data_dir: Path) -> None:
     turtle = wrapper(server, CONSTRUCT, TURTLE)
     ours = Graph().parse(data=turtle, format="turtle")
-    expected = Graph().parse(data=cli(sparql_data_dir, CONSTRUCT, "nt"), format="nt")
+    expected = Graph().parse(data=cli(data_dir, CONSTRUCT, "nt"), format="nt")
     assert len(expected) > 10
     assert isomorphic(ours, expected)
 
 
-def test_rdflib_sparqlstore_matches_cli(server: Server, sparql_data_dir: Path) -> None:
+def test_rdflib_sparqlstore_matches_cli(server: Server, data_dir: Path) -> None:
     store = SPARQLStore(server.url + "/sparql", returnFormat="json")
     rows = [(str(r[0]), str(r[1])) for r in store.query(SELECT)]  # type: ignore[index]
-    expected = json.loads(cli(sparql_data_dir, SELECT, "json"))["results"]["bindings"]
+    expected = json.loads(cli(data_dir, SELECT, "json"))["results"]["bindings"]
     assert rows == [(b["s"]["value"], b["label"]["value"]) for b in expected]
     xml_store = SPARQLStore(server.url + "/sparql", returnFormat="xml")
     assert len(list(xml_store.query(SELECT))) == len(expected)
     graph = Graph()
     for triple in xml_store.query(CONSTRUCT):
         graph.add(triple)  # type: ignore[arg-type]
-    assert isomorphic(graph, Graph().parse(data=cli(sparql_data_dir, CONSTRUCT, "nt"), format="nt"))
+    assert isomorphic(graph, Graph().parse(data=cli(data_dir, CONSTRUCT, "nt"), format="nt"))
 
 
 def test_malformed_query_reaches_the_client(server: Server) -> None:
@@ -168,8 +168,8 @@ def test_update_over_http(server: Server) -> None:
     assert all(wrapper(server, probe, JSON)["boolean"] for _ in range(4))
 
 
-def test_stopping_the_server_stops_its_workers(sparql_data_dir: Path) -> None:
-    srv = Server(sparql_data_dir, {"ZONEGRAPH_QUERY_WORKERS": 2})
+def test_stopping_the_server_stops_its_workers(data_dir: Path) -> None:
+    srv = Server(data_dir, {"ZONEGRAPH_QUERY_WORKERS": 2})
     workers = children(srv.proc.pid)
     assert len(workers) == 2 and all(pid_alive(p) for p in workers)
     srv.stop()

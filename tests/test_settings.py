@@ -93,15 +93,15 @@ def test_flask_prefixed_variables_are_refused_with_the_right_name() -> None:
 
 
 def test_the_service_reads_zonegraph_variables(
-    sparql_data_dir: Path, monkeypatch: pytest.MonkeyPatch
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("ZONEGRAPH_DATA_DIR", str(sparql_data_dir))
+    monkeypatch.setenv("ZONEGRAPH_DATA_DIR", str(data_dir))
     monkeypatch.setenv("ZONEGRAPH_QUERY_TIMEOUT", "4.5")
     monkeypatch.setenv("ZONEGRAPH_QUERY_WORKERS", "1")
     monkeypatch.setenv("ZONEGRAPH_ALLOW_REMOTE", "https://a.example/, https://b.example/")
     app = create_app({"TESTING": True})
     try:
-        assert app.config["ZONEGRAPH_DATA_DIR"] == sparql_data_dir
+        assert app.config["ZONEGRAPH_DATA_DIR"] == data_dir
         assert app.config["ZONEGRAPH_ALLOW_REMOTE"] == ("https://a.example/", "https://b.example/")
         with app.app_context():
             backend = get_backend()
@@ -144,9 +144,9 @@ def _zonegraph(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_the_cli_reads_zonegraph_variables(sparql_data_dir: Path) -> None:
+def test_the_cli_reads_zonegraph_variables(data_dir: Path) -> None:
     """`zonegraph serve` in a real process: data directory and token from the environment."""
-    env = {"ZONEGRAPH_DATA_DIR": str(sparql_data_dir), "ZONEGRAPH_QUERY_WORKERS": "1"}
+    env = {"ZONEGRAPH_DATA_DIR": str(data_dir), "ZONEGRAPH_QUERY_WORKERS": "1"}
     read_only = _zonegraph("serve", "--get", "/sparql", **env)
     assert read_only.returncode == 0, read_only.stderr
     assert "SPARQL11Query" in read_only.stdout and "SPARQL11Update" not in read_only.stdout

@@ -159,7 +159,7 @@ def test_a_missing_store_is_a_clear_error(tmp_path: Path) -> None:
         open_read_only(Release(tmp_path / "nowhere"))
 
 
-def test_warming_workers_answer_at_once_and_after_the_memory_copy(sparql_data_dir: Path) -> None:
+def test_warming_workers_answer_at_once_and_after_the_memory_copy(data_dir: Path) -> None:
     """Workers answer from disk while their memory copy loads, and identically afterwards."""
     import time
 
@@ -167,8 +167,8 @@ def test_warming_workers_answer_at_once_and_after_the_memory_copy(sparql_data_di
     from graph.store.embedded import EmbeddedBackend
 
     query = "SELECT ?l WHERE { park:guangzhou-international-bio-island rdfs:label ?l } ORDER BY ?l"
-    on_disk = EmbeddedBackend.open(sparql_data_dir, in_memory=False, workers=1)
-    warming = EmbeddedBackend.open(sparql_data_dir, in_memory=True, workers=1)
+    on_disk = EmbeddedBackend.open(data_dir, in_memory=False, workers=1)
+    warming = EmbeddedBackend.open(data_dir, in_memory=True, workers=1)
     try:
         expected = on_disk.run(QueryRequest(query)).body
         assert b"\xe5\xb9\xbf\xe5\xb7\x9e" in expected  # 广州
@@ -180,7 +180,7 @@ def test_warming_workers_answer_at_once_and_after_the_memory_copy(sparql_data_di
         warming.close()
 
 
-def test_the_store_gives_back_every_literal_as_built(sparql_data_dir: Path) -> None:
+def test_the_store_gives_back_every_literal_as_built(data_dir: Path) -> None:
     """Datatypes and values survive Oxigraph, so dumps and results validate as built.
 
     Oxigraph writes decimals in canonical form (683.0 becomes 683), which is the same value;
@@ -193,7 +193,7 @@ def test_the_store_gives_back_every_literal_as_built(sparql_data_dir: Path) -> N
     from graph.build import build as build_dataset
     from graph.store.release import current_release, open_read_only
 
-    release = current_release(sparql_data_dir)
+    release = current_release(data_dir)
     assert release is not None
     store = open_read_only(release)
     stored = {

@@ -242,18 +242,25 @@ def query(ctx: click.Context, text: str | None, file: Path | None, fmt: str) -> 
             raise InputError(f"{file}: {not_a_file(file)}")
         text = file.read_text(encoding="utf-8")
     assert text is not None
-    results = q.execute(open_store(ctx), text)
-    if fmt == "table":
-        click.echo(q.table(results))
-        return
-    kind = formats.kind_of(results)
-    spec = formats.find(fmt, kind)
-    if spec is None:
-        form = "SELECT or ASK" if kind == "graph" else "CONSTRUCT or DESCRIBE"
-        choices = ", ".join(f.name for f in formats.of_kind(kind))
-        raise InputError(f"--format {fmt} needs a {form} query; for this one use {choices}")
-    sys.stdout.buffer.write(q.serialize(results, spec))
-    sys.stdout.buffer.flush()
+
+    def render(results: q.Results) -> str | bytes:
+        """Runs where the query runs: in a thread that cannot reach the network."""
+        if fmt == "table":
+            return q.table(results)
+        kind = formats.kind_of(results)
+        spec = formats.find(fmt, kind)
+        if spec is None:
+            form = "SELECT or ASK" if kind == "graph" else "CONSTRUCT or DESCRIBE"
+            choices = ", ".join(f.name for f in formats.of_kind(kind))
+            raise InputError(f"--format {fmt} needs a {form} query; for this one use {choices}")
+        return q.serialize(results, spec)
+
+    output = q.execute(open_store(ctx), text, render)
+    if isinstance(output, str):
+        click.echo(output)
+    else:
+        sys.stdout.buffer.write(output)
+        sys.stdout.buffer.flush()
 
 
 #: Every RDF format (a dump) and every network format (for Gephi …) of graph.formats.

@@ -7,30 +7,40 @@ Python only draws the terminal table, where a human reads a few hundred rows at 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Collection
+from collections.abc import Callable
+from typing import TypeVar
 
 import pyoxigraph as ox
 
 from graph import formats
-from graph.errors import QueryError
+from graph.errors import QueryError, StoreError
 from graph.labels import prefixed
 from graph.namespaces import PREFIXES
+from graph.store import sandbox
 from graph.store.safety import check_query, syntax_error
 
 Results = ox.QuerySolutions | ox.QueryBoolean | ox.QueryTriples
+T = TypeVar("T")
 
 
 def execute(
     store: ox.Store,
     text: str,
+    render: Callable[[Results], T],
     *,
-    allow: Collection[str] = (),
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
-) -> Results:
-    """Evaluate a query after the safety check; the default graph is the union of all graphs."""
+) -> T:
+    """Evaluate a query and hand its results to `render`, both where no network is reachable.
+
+    The lexical check answers first (SERVICE, LOAD and FROM of anything but the store's own
+    graphs are refused, as is nesting beyond safety.MAX_NESTING); then the query runs in a
+    thread confined by graph.store.sandbox, so whatever spelling got past the check cannot
+    connect anywhere. pyoxigraph evaluates lazily, while results are iterated, so `render`
+    (a table, a serialisation) runs in that thread too. The default graph is the union.
+    """
     local = {str(g.value) for g in store.named_graphs()}
-    check_query(text, allow=allow, local_graphs=local)
+    check_query(text, local_graphs=local)
     kwargs: dict[str, object] = {"prefixes": PREFIXES}
     if default_graphs is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
@@ -38,12 +48,19 @@ def execute(
         kwargs["use_default_graph_as_union"] = True
     if named_graphs is not None:
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
+
+    def evaluate() -> T:
+        try:
+            return render(store.query(text, **kwargs))  # type: ignore[arg-type]
+        except SyntaxError as exc:
+            raise syntax_error(exc) from None
+        except (ValueError, OSError) as exc:
+            raise QueryError(f"query failed: {exc}") from None
+
     try:
-        return store.query(text, **kwargs)  # type: ignore[arg-type]
-    except SyntaxError as exc:
-        raise syntax_error(exc) from None
-    except (ValueError, OSError) as exc:
-        raise QueryError(f"query failed: {exc}") from None
+        return sandbox.call_offline(evaluate)
+    except sandbox.SandboxError as exc:
+        raise StoreError(f"query not run: the network sandbox cannot be installed: {exc}") from None
 
 
 def as_bytes(output: bytes | None) -> bytes:

@@ -16,8 +16,11 @@ any worker see it. Each accepted update is also written to the release's journal
 (graph/store/updates.py) before it is acknowledged, and a backend opening the release replays
 the journal: a restart or a kill keeps every update that got a 2xx.
 
-The safety check (SERVICE/LOAD/FROM allow-list) runs here in the parent before anything is
-sent to a worker, so a refused query costs no worker time and never reaches Oxigraph.
+The wall against outbound requests is the operating system's: each worker confines itself with
+a seccomp filter before it reads anything (graph.store.sandbox), so it cannot open a network
+connection at all, or, with an allow-list, only to the (address, port) pairs the supervisor
+thread started here for that worker accepts. The lexical check (graph.store.safety) still runs
+here first, as a fast and conservative answer: a refused query costs no worker time.
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ from graph.errors import (
     StoreError,
 )
 from graph.namespaces import PREFIXES
-from graph.store import QueryRequest, QueryResponse
+from graph.store import QueryRequest, QueryResponse, sandbox
 from graph.store.release import Release, current_release, hold, unhold
 from graph.store.safety import check_query, syntax_error
 from graph.store.updates import append as append_update
@@ -62,6 +65,7 @@ class _Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
     applied: int = 0  # how many logged updates this worker has replayed
+    supervisor: sandbox.Supervisor | None = None  # answers its held connects (allow-list)
 
 
 @dataclass
@@ -108,6 +112,9 @@ class EmbeddedBackend:
         self._graphs: list[str] | None = None
         self._hold: Path | None = None  # the release this backend keeps from pruning
         self._journal: Path | None = None  # where accepted updates are kept (graph.store.updates)
+        # With an allow-list the workers' connects are held for a supervisor that lets only
+        # these destinations through; without one they cannot open a network socket at all.
+        self._destinations = sandbox.destinations(allow) if allow else None
         self._pool = _Pool(source, workers)
         started = [self._start() for _ in range(workers)]
         try:
@@ -165,11 +172,12 @@ class EmbeddedBackend:
 
     def _start(self) -> _Worker:
         ours, theirs = socket.socketpair()
+        network = "offline" if self._destinations is None else "supervised"
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(filter(None, [_PACKAGE_ROOT, env.get("PYTHONPATH")]))
         try:
             proc = subprocess.Popen(
-                [sys.executable, "-m", "graph.store.worker", str(theirs.fileno())],
+                [sys.executable, "-m", "graph.store.worker", str(theirs.fileno()), network],
                 pass_fds=[theirs.fileno()],
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -185,14 +193,22 @@ class EmbeddedBackend:
         return w
 
     def _ready(self, w: _Worker) -> None:
-        """Wait for a new worker to open its store; StoreError if it cannot."""
+        """Wait for a new worker to confine itself and open its store; StoreError if it cannot."""
+        confined, listener = sandbox.receive(w.conn.fileno())
+        if listener is not None and self._destinations is not None:
+            w.supervisor = sandbox.Supervisor(listener, self._destinations).start()
+        elif listener is not None:
+            os.close(listener)
         try:
             status = w.conn.recv()
         except (EOFError, OSError):
             status = ("error", "store", "worker exited while opening the store")
+        if not confined and status[0] == "ok":  # never serve from an unconfined worker
+            status = ("error", "sandbox", "the worker did not confirm its network sandbox")
         if status[0] != "ok":
             self._kill(w)
-            raise StoreError(f"query worker cannot open the store: {status[2]}")
+            what = "start" if status[1] == "sandbox" else "open the store"
+            raise StoreError(f"query worker cannot {what}: {status[2]}")
 
     def _kill(self, w: _Worker) -> None:
         """Kill and reap a worker once, even when a timeout and close() race to do it."""
@@ -200,6 +216,8 @@ class EmbeddedBackend:
             owned = self._pool.procs.pop(w.process.pid, None) is not None
         w.process.kill()
         w.process.wait()
+        if w.supervisor is not None:
+            w.supervisor.stop()
         if owned:
             w.conn.close()
 

@@ -39,7 +39,7 @@ from rdflib.term import Node
 from graph.errors import QueryError, QueryTimeout, RemoteError, StoreError
 from graph.store import QueryRequest, QueryResponse, ResultKind
 from graph.store.http import HttpClient, Reply
-from graph.store.safety import check_query, mentions_remote, query_form, remote_targets
+from graph.store.safety import check_query, query_form, remote_targets
 
 DIALECTS = ("oxigraph", "virtuoso", "fuseki", "generic")
 JSON_RESULTS = "application/sparql-results+json"
@@ -151,17 +151,14 @@ class RemoteBackend:
         return QueryResponse(kind, media, body)
 
     def _check(self, text: str) -> None:
-        """Refuse SERVICE and LOAD before the engine is contacted at all; FROM next.
+        """Forward only what passes the conservative check (graph.store.safety).
 
-        FROM may name one of the engine's graphs, which only the engine can tell, so graphs
-        are listed only when the query has a FROM and nothing else is refused first.
+        The engine evaluates the query itself, out of reach of ZoneGraph's sandbox, so this
+        check is the only wall in front of it (README: configure the engine not to fetch).
+        FROM may name one of the engine's graphs, which only the engine can tell, so its
+        graphs are listed only when a FROM or USING needs them.
         """
-        if not mentions_remote(text):
-            return
-        sources = [iri for keyword, iri in remote_targets(text) if keyword.startswith("FROM")]
-        check_query(text, self.settings.allow, sources)
-        if sources:
-            check_query(text, self.settings.allow, self.named_graphs())
+        check_query(text, self.settings.allow, self.named_graphs)
 
     def _query(self, request: QueryRequest, accept: str, timeout: float) -> Reply:
         params: list[tuple[str, str]] = [("query", request.text)]
@@ -303,7 +300,7 @@ class RemoteBackend:
 
 
 def _has_from(text: str) -> bool:
-    return mentions_remote(text) and any(k.startswith("FROM") for k, _ in remote_targets(text))
+    return any(k.startswith("FROM") for k, _ in remote_targets(text))
 
 
 def _virtuoso_ask(body: bytes) -> bool:

@@ -1,49 +1,101 @@
-"""Refuse queries that would make the server fetch URLs it was not told to trust.
+"""A fast first answer to queries that would fetch URLs, and to queries nested too deep.
 
-Oxigraph evaluates SERVICE by opening a connection, and LOAD or a FROM of an unknown IRI are
-invitations to fetch; neither engine refuses by itself (PERFORMANCE.md). So every query is
-inspected before it runs. A cheap lexical scan (comments, strings and IRIs removed) clears the
-common case without parsing; only a query that mentions SERVICE, FROM or LOAD is parsed with
-rdflib's SPARQL parser to find the exact IRIs, which are then checked against the allow-list.
+The wall against outbound requests is the operating system's (graph.store.sandbox): the
+processes that evaluate queries cannot connect anywhere the allow-list does not name. This
+check answers sooner and says why, and it is the only guard in front of a remote engine, so it
+is conservative. No second parser reads every text the way Oxigraph does (issue 11), so it does
+not parse: it asks whether SERVICE, LOAD, FROM or USING occurs anywhere, in any case, glued to
+anything, before or after \\u escapes are decoded; only then does it tokenise, and a spelling it
+cannot show harmless is refused with a message that says so. What it can show harmless:
+- the word inside a string, an IRI, a comment, a variable name or a prefixed name's local part,
+  when nothing that makes readers disagree is present (\\u escapes, line endings other than \\n
+  and \\r, non-ASCII spaces, control characters, a backslash outside strings, an IRI holding
+  quotes or parentheses, a `#` in an IRI followed on its line by a long string);
+- the plain keyword followed by an absolute IRI (or a declared prefixed name): FROM / FROM
+  NAMED / USING of the store's own graphs, and SERVICE / LOAD / FROM of allow-listed prefixes.
+Its work is a regular-expression pass plus one loop over the tokens, never a parse, so a large
+query costs milliseconds in the server (rdflib's parser took 31 s on 589 kB).
+
+Nesting is bounded too: Oxigraph's parser and evaluator recurse once per level, and chains
+(UNION, OPTIONAL, FILTER, BIND, `.`, `;`, `,` and operators) nest as deeply as brackets do, so a
+level is an open bracket or a chain link inside the open groups. A query deeper than
+MAX_NESTING levels is refused before it reaches a worker.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Iterable
-from functools import lru_cache
-
-from pyparsing import ParseResults
+from collections.abc import Callable, Collection
+from dataclasses import dataclass, field
 
 from graph.errors import QueryError, QueryRefused
 
+#: Levels of nesting a query may use: open brackets plus chain links inside them (README).
+MAX_NESTING = 1000
+
 _TOKENS = re.compile(
     r"""
-    \#[^\n]*                              # comment
+    \#[^\n\r]*                            # comment
   | '''(?:[^'\\]|\\.|'(?!''))*'''         # long strings
   | \"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"
-  | '(?:[^'\\\n]|\\.)*'                   # short strings
-  | "(?:[^"\\\n]|\\.)*"
-  | <[^<>"{}|^`\\\s]*>                    # IRI reference
+  | '(?:[^'\\\n\r]|\\.)*'                 # short strings
+  | "(?:[^"\\\n\r]|\\.)*"
+  | <[^<>"{}|^`\\\x00-\x20]*>             # IRI reference
     """,
     re.VERBOSE,
 )
-_OXIGRAPH_WHERE = re.compile(r"^error at \d+:\d+:\s*")
-_RISKY = re.compile(r"\b(SERVICE|FROM|LOAD|USING)\b", re.IGNORECASE)
+_ONE = re.compile(
+    r"""
+    (?P<space>[ \t\n\r]+)
+  | (?P<comment>\#[^\n\r]*)
+  | (?P<long>'''(?:[^'\\]|\\.|'(?!''))*'''|\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\")
+  | (?P<string>'(?:[^'\\\n\r]|\\.)*'|"(?:[^"\\\n\r]|\\.)*")
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$]\w+)
+  | (?P<pname>(?:[^\W\d][\w.\-]*)?:[\w.\-:%]*)
+  | (?P<word>\w+)
+  | (?P<punct>[\s\S])
+    """,
+    re.VERBOSE,
+)
+# The same tokens, with runs of those that can change nothing (spaces, short strings, IRIs
+# without '#', quotes or parentheses, variables) taken in one match: a large query is a few
+# thousand matches, not one per token.
+_LEX = re.compile(
+    r"""
+    (?P<boring>(?:[ \t\n\r]+|<[^<>"{}|^`\\\x00-\x20'()\#]*>|[?$]\w+|\d+(?![\w.:])
+        |'(?:[^'\\\n\r]|\\.)*'(?!')|"(?:[^"\\\n\r]|\\.)*"(?!"))+)
+  | """
+    + _ONE.pattern.split("|", 1)[1],
+    re.VERBOSE,
+)
+_KEYWORDS = ("SERVICE", "LOAD", "FROM", "USING")
+_NAMED_WORDS = frozenset(_KEYWORDS + ("PREFIX",))
 _ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+_ODD = re.compile(r"[^\S \t\n\r]|[\x00-\x08\x0e-\x1f\x7f]")  # other spaces, line ends, controls
+_CHAIN_WORDS = frozenset(("UNION", "OPTIONAL", "MINUS", "FILTER", "BIND"))
+_OPEN, _CLOSE, _LINKS = "{([", "})]", frozenset(".;,/|^+-*=!<>&")
 _FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)(?![\w:])", re.IGNORECASE)
+_OXIGRAPH_WHERE = re.compile(r"^error at \d+:\d+:\s*")
+
+Targets = tuple[tuple[str, str | None], ...]
 
 
-def _unescape(text: str) -> str:
-    """Apply SPARQL's \\u / \\U code point escapes, which may spell keywords (spec 19.2)."""
-    if "\\u" not in text and "\\U" not in text:
-        return text
+def _unescape(text: str, passes: int = 4) -> str:
+    """Apply SPARQL's \\u / \\U code point escapes (spec 19.2), a few times over to be safe."""
 
     def char(match: re.Match[str]) -> str:
         code = int(match.group(1) or match.group(2), 16)
         return chr(code) if code <= 0x10FFFF else " "
 
-    return _ESCAPE.sub(char, text)
+    for _ in range(passes):
+        if "\\u" not in text and "\\U" not in text:
+            break
+        decoded = _ESCAPE.sub(char, text)
+        if decoded == text:
+            break
+        text = decoded
+    return text
 
 
 def _keywords(text: str) -> str:
@@ -51,9 +103,16 @@ def _keywords(text: str) -> str:
     return _TOKENS.sub(" ", _unescape(text))
 
 
+def _risky(text: str) -> bool:
+    """SERVICE, LOAD, FROM or USING inside `text`, in any case (Unicode case mapping, so that
+    look-alikes such as U+017F ſ count too: more refusals, never fewer)."""
+    upper = text.upper()
+    return "SERVICE" in upper or "LOAD" in upper or "FROM" in upper or "USING" in upper
+
+
 def mentions_remote(text: str) -> bool:
-    """True when the query's keywords (not its strings or IRIs) include SERVICE, FROM or LOAD."""
-    return bool(_RISKY.search(_keywords(text)))
+    """True when SERVICE, LOAD, FROM or USING occurs anywhere, in any case or escape."""
+    return _risky(text) or ("\\" in text and _risky(_unescape(text)))
 
 
 def query_form(text: str) -> str | None:
@@ -75,89 +134,177 @@ def result_kind(form: str | None) -> str | None:
     return "graph" if form in ("CONSTRUCT", "DESCRIBE") else "solutions"
 
 
-@lru_cache(maxsize=512)
-def remote_targets(text: str) -> tuple[tuple[str, str], ...]:
-    """(keyword, IRI) pairs for every SERVICE, FROM, FROM NAMED and LOAD in the query."""
-    from rdflib.plugins.sparql.parser import parseQuery, parseUpdate
+@dataclass
+class _Scan:
+    """What one pass over the tokens found."""
 
-    try:
-        try:
-            tree: object = parseQuery(text)
-        except Exception:
-            tree = parseUpdate(text)
-    except Exception as exc:
-        raise syntax_error(exc) from None
-    found: list[tuple[str, object]] = []
-    _walk(tree, found)
-    prefixes: dict[str, str] = {}
-    _prefixes(tree, prefixes)
-    return tuple((keyword, _iri(term, prefixes)) for keyword, term in found)
+    targets: list[tuple[str, str | None]] = field(default_factory=list)
+    prefixes: dict[str, str] = field(default_factory=dict)
+    doubt: str | None = None
+
+    def doubts(self, reason: str) -> None:
+        self.doubt = self.doubt or reason
 
 
-def _prefixes(node: object, out: dict[str, str]) -> None:
-    if getattr(node, "name", None) == "PrefixDecl":
-        out[str(node.get("prefix") or "")] = str(node["iri"])  # type: ignore[attr-defined,index]
-    for child in _children(node):
-        _prefixes(child, out)
+def _too_deep() -> QueryError:
+    return QueryError(
+        f"query nests deeper than {MAX_NESTING} levels (brackets, and chains of UNION, "
+        "OPTIONAL, FILTER, BIND, triples or operators inside them, count as levels); "
+        "split or simplify it (查询嵌套过深)"
+    )
 
 
-def _iri(term: object, prefixes: dict[str, str]) -> str:
-    """The full IRI of a parsed term, expanding a prefixed name with the query's prologue."""
-    if getattr(term, "name", None) == "pname":
-        prefix = str(term.get("prefix") or "")  # type: ignore[attr-defined]
-        local = str(term.get("localname") or "")  # type: ignore[attr-defined]
-        return prefixes.get(prefix, prefix + ":") + local
-    return str(term)
+def _structure(text: str) -> int:
+    """An upper bound on the levels a text can nest: brackets, links and chain words."""
+    upper = text.upper()
+    return sum(text.count(c) for c in "{([.;,/|^+-*=!<>&") + sum(
+        upper.count(word) for word in _CHAIN_WORDS
+    )
 
 
-def _children(node: object) -> Iterable[object]:
-    if isinstance(node, dict):
-        return list(node.values())
-    if isinstance(node, list | tuple | ParseResults):
-        return list(node)
-    return ()
+def check_depth(text: str) -> None:
+    """Raise QueryError when the query nests deeper than MAX_NESTING levels."""
+    if len(text) <= MAX_NESTING or _structure(text) <= MAX_NESTING:
+        return  # cannot be that deep: no tokenising needed
+    _scan(text, want_targets=False)
 
 
-def _walk(node: object, found: list[tuple[str, object]]) -> None:
-    name = getattr(node, "name", None)
-    if name == "ServiceGraphPattern":
-        found.append(("SERVICE", node["term"]))  # type: ignore[index]
-    elif name == "DatasetClause":
-        if "default" in node:  # type: ignore[operator]
-            found.append(("FROM", node["default"]))  # type: ignore[index]
-        if "named" in node:  # type: ignore[operator]
-            found.append(("FROM NAMED", node["named"]))  # type: ignore[index]
-    elif name == "UsingClause":
-        if "default" in node:  # type: ignore[operator]
-            found.append(("USING", node["default"]))  # type: ignore[index]
-        if "named" in node:  # type: ignore[operator]
-            found.append(("USING NAMED", node["named"]))  # type: ignore[index]
-    elif name == "Load":
-        found.append(("LOAD", node["iri"]))  # type: ignore[index]
-    for child in _children(node):
-        _walk(child, found)
+def _scan(text: str, want_targets: bool) -> _Scan:
+    """Measure nesting (raising when too deep) and, if asked, find the targets and doubts."""
+    scan = _Scan()
+    frames: list[int] = [0]
+    level = 0
+    hash_line_end = -1  # end of the line of an IRI holding '#'
+    for match in _LEX.finditer(text):
+        kind = match.lastgroup
+        if kind == "boring":
+            continue
+        value = match.group()
+        if kind == "punct":
+            if value in _OPEN:
+                frames.append(0)
+                level += 1
+            elif value in _CLOSE:
+                if len(frames) > 1:
+                    level -= 1 + frames.pop()
+            elif value in _LINKS:
+                frames[-1] += 1
+                level += 1
+            elif value == "\\":
+                scan.doubts("a backslash outside a string")
+        elif kind == "word" and value.upper() in _CHAIN_WORDS:
+            frames[-1] += 1
+            level += 1
+        if level > MAX_NESTING:
+            raise _too_deep()
+        if not want_targets:
+            continue
+        if kind == "iri":
+            if any(c in value for c in "'()"):
+                scan.doubts(f"the IRI {value[:60]} holds quotes or parentheses")
+            elif "#" in value:
+                hash_line_end = _line_end(text, match.end())
+        elif kind == "long" and match.start() < hash_line_end < match.end():
+            scan.doubts("a long string opened after an IRI with '#' on its line")
+        elif kind == "word" and value.upper() in _NAMED_WORDS:
+            _keyword(text, value.upper(), match.end(), scan)
+        elif kind in ("word", "pname"):
+            head = value.split(":", 1)[0] if kind == "pname" else value
+            if _risky(head):
+                scan.doubts(f"a keyword glued to other text in {head[:40]!r}")
+    return scan
+
+
+def _line_end(text: str, start: int) -> int:
+    ends = [i for i in (text.find("\n", start), text.find("\r", start)) if i >= 0]
+    return min(ends) if ends else len(text)
+
+
+def _next(text: str, pos: int) -> tuple[str, str, int]:
+    """The next token after `pos` that is not a space or comment: (kind, text, end)."""
+    while pos < len(text):
+        match = _ONE.match(text, pos)
+        assert match is not None and match.lastgroup is not None  # punct matches anything
+        if match.lastgroup not in ("space", "comment"):
+            return match.lastgroup, match.group(), match.end()
+        pos = match.end()
+    return "end", "", pos
+
+
+def _keyword(text: str, word: str, pos: int, scan: _Scan) -> None:
+    """Record what a PREFIX declares, or what a SERVICE, LOAD, FROM or USING names."""
+    kind, value, pos = _next(text, pos)
+    if word == "PREFIX":
+        iri_kind, iri, _ = _next(text, pos)
+        if kind == "pname" and value.endswith(":") and iri_kind == "iri":
+            scan.prefixes[value[:-1]] = iri[1:-1]
+        return
+    follower = value.upper() if kind == "word" else ""
+    if word in ("FROM", "USING") and follower == "NAMED":
+        word = f"{word} NAMED"
+        kind, value, pos = _next(text, pos)
+    elif word in ("SERVICE", "LOAD") and follower == "SILENT":
+        kind, value, pos = _next(text, pos)
+    if kind == "iri":
+        scan.targets.append((word, value[1:-1]))
+    elif kind == "pname":
+        prefix, _, local = value.partition(":")
+        scan.targets.append((word, scan.prefixes.get(prefix, prefix + ":") + local))
+    elif kind == "var" and word == "SERVICE":
+        scan.targets.append((word, None))
+    else:
+        scan.doubts(f"{word} not followed by an IRI")
+
+
+def remote_targets(text: str) -> Targets:
+    """(keyword, IRI) pairs for every SERVICE, LOAD, FROM and USING; QueryRefused when unsure.
+
+    Also raises QueryError for a query nested deeper than MAX_NESTING.
+    """
+    if not mentions_remote(text):
+        check_depth(text)
+        return ()
+    scan = _scan(text, want_targets=True)
+    if "\\u" in text or "\\U" in text:
+        scan.doubt = "\\u escapes"
+    elif _ODD.search(text):
+        scan.doubt = "a line ending, space or control character other than \\n, \\r, tab, space"
+    if scan.doubt is not None:
+        raise QueryRefused(
+            "query refused: it mentions SERVICE, LOAD, FROM or USING where that cannot be "
+            f"shown harmless ({scan.doubt}); write them as plain keywords followed by absolute "
+            "IRIs (无法确认查询不会访问外部地址)"
+        )
+    return tuple(scan.targets)
 
 
 def check_query(
-    text: str, allow: Collection[str] = (), local_graphs: Collection[str] = ()
-) -> tuple[tuple[str, str], ...]:
+    text: str,
+    allow: Collection[str] = (),
+    local_graphs: Collection[str] | Callable[[], Collection[str]] = (),
+) -> Targets:
     """Raise QueryRefused unless every remote IRI the query names is allow-listed.
 
     FROM / FROM NAMED (and USING in updates) naming a graph of the local store selects it and
     fetches nothing, so those are allowed; SERVICE and LOAD must be on the allow-list (matched
-    as IRI prefixes; a SERVICE with a variable is never allowed). Returns the (keyword, IRI)
-    pairs found, so callers know whether the query names its own dataset.
+    as IRI prefixes; a SERVICE with a variable is never allowed). `local_graphs` may be a
+    function, called only when a FROM or USING needs it (a remote engine's graphs cost a
+    request). Raises QueryError for a query nested deeper than MAX_NESTING. Returns the
+    (keyword, IRI) pairs found, so callers know whether the query names its own dataset.
     """
-    if not mentions_remote(text):
-        return ()
     targets = remote_targets(text)
+    local: Collection[str] | None = None
     for keyword, iri in targets:
-        if keyword.startswith(("FROM", "USING")) and iri in local_graphs:
+        if iri is not None and keyword.startswith(("FROM", "USING")):
+            if local is None:
+                local = set(local_graphs() if callable(local_graphs) else local_graphs)
+            if iri in local:
+                continue
+        if iri is not None and any(iri.startswith(prefix) for prefix in allow):
             continue
-        if any(iri.startswith(prefix) for prefix in allow):
-            continue
+        shown = f"<{iri}>" if iri is not None else "with a variable"
         raise QueryRefused(
-            f"{keyword} <{iri}> refused: the server fetches only allow-listed URLs "
+            f"{keyword} {shown} refused: the server fetches only allow-listed URLs "
             f"(拒绝访问未列入白名单的地址)"
         )
     return targets

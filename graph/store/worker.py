@@ -2,8 +2,12 @@
 
 It runs in a child process started by graph.store.embedded so that a runaway query can be
 stopped by killing the process (pyoxigraph offers no cancellation). Besides pyoxigraph it reads
-only the formats table (graph.formats, itself pyoxigraph only): the parent does the safety
-check and hands over everything else (prefixes, dataset, the negotiated media types).
+only the formats table (graph.formats, itself pyoxigraph only) and the sandbox: the parent does
+the safety check and hands over everything else (prefixes, dataset, the negotiated media
+types). Before reading anything it confines itself (graph.store.sandbox): no network at all,
+or only what the parent's supervisor allows; if it cannot, it serves nothing. It answers from
+a thread with a large stack, because Oxigraph's parser and evaluator recurse once per nesting
+level and the 8 MB main stack overflows (a segfault) at a few thousand.
 
 Rows never become Python objects on the HTTP path. To cap a result cheaply the solutions are
 written as TSV (one solution per line, terms escaped as in N-Triples) into a writer that stops
@@ -23,6 +27,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import formats
+from graph.store import sandbox
 
 # Canonical media type (as negotiated) → Oxigraph writer, from the one formats table.
 SOLUTION_FORMATS = formats.results_formats()
@@ -254,8 +259,22 @@ def _watch_parent() -> None:
     threading.Thread(target=watch, daemon=True, name="parent-watch").start()
 
 
-def main(conn: Connection) -> None:
+def _confine(conn: Connection, network: str) -> bool:
+    """Install the network wall and tell the parent; False (and why) when it cannot be built."""
+    try:
+        listener = sandbox.confine(supervised=network == "supervised", link_fd=conn.fileno())
+    except Exception as exc:  # fail closed: never serve unconfined
+        sandbox.report(conn.fileno(), None, ok=False)
+        conn.send(("error", "sandbox", f"the network sandbox cannot be installed: {exc}"))
+        return False
+    sandbox.report(conn.fileno(), listener)
+    return True
+
+
+def main(conn: Connection, network: str = "offline") -> None:
     """Serve requests until the pipe closes; every answer is ("ok", value) or ("error", …)."""
+    if not _confine(conn, network):
+        return
     _watch_parent()
     try:
         holder = _open(conn.recv())
@@ -279,4 +298,11 @@ def main(conn: Connection) -> None:
 
 
 if __name__ == "__main__":
-    main(Connection(int(sys.argv[1])))
+    threading.stack_size(sandbox.STACK_BYTES)
+    serve = threading.Thread(
+        target=main,
+        args=(Connection(int(sys.argv[1])), sys.argv[2] if len(sys.argv) > 2 else "offline"),
+        name="serve",
+    )
+    serve.start()
+    serve.join()
