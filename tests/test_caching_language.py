@@ -6,9 +6,6 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from service.render import LANG_COOKIE
-from tests import explorer_app
-
-app, client, data_dir = explorer_app.app, explorer_app.client, explorer_app.data_dir
 
 
 def test_language_from_the_cookie_varies_on_it(client: FlaskClient) -> None:

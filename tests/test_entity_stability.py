@@ -63,8 +63,8 @@ def same(a: Graph, b: Graph, blank: bool) -> bool:
 
 
 @pytest.fixture(scope="module")
-def client(sparql_data_dir: Path) -> FlaskClient:
-    with make_app(sparql_data_dir, query_workers=2) as app:
+def client(data_dir: Path) -> FlaskClient:
+    with make_app(data_dir, query_workers=2) as app:
         yield app.test_client()
 
 

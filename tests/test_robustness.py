@@ -32,25 +32,25 @@ def zonegraph(*args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
     )  # type: ignore[call-overload]
 
 
-def test_export_is_readable_by_others(sparql_data_dir: Path, tmp_path: Path) -> None:
+def test_export_is_readable_by_others(data_dir: Path, tmp_path: Path) -> None:
     out = tmp_path / "graph.nt"
-    run = zonegraph("--data-dir", str(sparql_data_dir), "export", "--format", "nt", "-o", str(out))
+    run = zonegraph("--data-dir", str(data_dir), "export", "--format", "nt", "-o", str(out))
     assert run.returncode == 0, run.stderr
     assert stat.S_IMODE(out.stat().st_mode) == 0o644  # under the usual umask 022
     assert [p.name for p in tmp_path.iterdir()] == ["graph.nt"]  # no temporary file left
 
 
-def test_a_directory_is_called_a_directory(sparql_data_dir: Path, tmp_path: Path) -> None:
+def test_a_directory_is_called_a_directory(data_dir: Path, tmp_path: Path) -> None:
     for args in (("query", "-f", str(tmp_path)), ("validate", str(tmp_path))):
-        run = zonegraph("--data-dir", str(sparql_data_dir), *args)
+        run = zonegraph("--data-dir", str(data_dir), *args)
         assert run.returncode != 0
         assert f"{tmp_path}: is a directory" in run.stderr, args
         assert "Traceback" not in run.stderr
-    run = zonegraph("--data-dir", str(sparql_data_dir), "export", "--format", "nt", "-o", "/tmp")
+    run = zonegraph("--data-dir", str(data_dir), "export", "--format", "nt", "-o", "/tmp")
     assert run.returncode != 0 and "'/tmp' is a directory" in run.stderr
 
 
-def test_a_failed_write_names_the_path(sparql_data_dir: Path, tmp_path: Path) -> None:
+def test_a_failed_write_names_the_path(data_dir: Path, tmp_path: Path) -> None:
     """A full disk and a file-size limit fail the same write(); the limit can be set here."""
     out = tmp_path / "big.nt"
     script = (
@@ -58,7 +58,7 @@ def test_a_failed_write_names_the_path(sparql_data_dir: Path, tmp_path: Path) ->
         "signal.signal(signal.SIGXFSZ, signal.SIG_IGN)\n"
         "resource.setrlimit(resource.RLIMIT_FSIZE, (4096, 4096))\n"
         "from graph.cli import cli\n"
-        f"sys.argv = ['zonegraph', '--data-dir', {str(sparql_data_dir)!r}, 'export',"
+        f"sys.argv = ['zonegraph', '--data-dir', {str(data_dir)!r}, 'export',"
         f" '--format', 'nt', '-o', {str(out)!r}]\n"
         "cli()\n"
     )

@@ -216,7 +216,7 @@ DESCRIBE = "DESCRIBE <https://w3id.org/zonegraph/id/park/guangzhou-international
 
 @pytest.mark.parametrize("fmt", [RDFXML, N3])
 def test_sparqlwrapper_construct_and_describe_in_rdfxml_and_n3(
-    server: Server, sparql_data_dir: Path, fmt: str
+    server: Server, data_dir: Path, fmt: str
 ) -> None:
     """SPARQLWrapper sends `format=rdf+xml` / `format=n3` beside its Accept header (issue 10:
     both got 406); the graph it gets is the one `zonegraph query` gives."""
@@ -226,7 +226,7 @@ def test_sparqlwrapper_construct_and_describe_in_rdfxml_and_n3(
             ours = result
         else:  # N3: the bytes, which are Turtle (a subset of N3)
             ours = Graph().parse(data=result, format="n3")
-        expected = Graph().parse(data=cli(sparql_data_dir, query, "nt"), format="nt")
+        expected = Graph().parse(data=cli(data_dir, query, "nt"), format="nt")
         assert len(expected) > 5
         assert isomorphic(ours, expected), (fmt, query)
 
