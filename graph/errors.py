@@ -49,6 +49,10 @@ class QueryRefused(QueryError):
     """A query that parses but asks for something the service does not allow (SERVICE, LOAD…)."""
 
 
+class ResultTooLarge(QueryError):
+    """A result beyond the operator's row cap: refused whole rather than cut short."""
+
+
 class QueryTimeout(ZoneGraphError):
     """A query that ran past its time limit and was stopped."""
 

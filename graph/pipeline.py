@@ -81,14 +81,19 @@ def run(
     nquads: bytes | None = None,
     validate: bool = True,
     remote: Any = None,
+    updates: str = "refuse",
 ) -> PipelineResult:
     """Build, validate and publish; returns a result whose `report` says why nothing was
     published when the data does not conform.
 
     `nquads` publishes a ready dataset (a generated benchmark graph) instead of compiling
     sources; it is validated as a whole. `remote` (graph.store.remote.RemoteSettings) loads
-    the build into a SPARQL engine instead of publishing it to `data_dir`.
+    the build into a SPARQL engine instead of publishing it to `data_dir`. SPARQL updates
+    accepted on the published release are never dropped silently: `updates` is "refuse"
+    (StoreError, before anything is compiled), "keep" (carried over to the new release and
+    re-applied when it is served) or "discard" (set aside under another name).
     """
+    journal = _pending_updates(data_dir, updates) if remote is None else None
     seconds: dict[str, float] = {}
     started = time.monotonic()
     result: BuildResult | None = None
@@ -126,10 +131,41 @@ def run(
             out.stats = stats.compute(store)
             return {"stats": out.stats.to_dict()}
 
-        out.release = publish(quads, data_dir, meta, annotate=counts)
+        def dumps(store: ox.Store, staging: Path) -> None:
+            from graph.query.export import write_dumps
+
+            write_dumps(store, staging / "dumps")
+
+        out.release = publish(quads, data_dir, meta, annotate=counts, extras=dumps)
+        if journal is not None:
+            from graph.store import updates as journals
+
+            if updates == "keep":
+                journals.carry_over(journal, data_dir, out.release)
+            else:
+                journals.set_aside(journal)
     seconds["publish"] = time.monotonic() - mark
     seconds["total"] = time.monotonic() - started
     return out
+
+
+def _pending_updates(data_dir: Path | None, mode: str) -> Path | None:
+    """The journal of updates accepted on the published release, if a build must deal with it."""
+    from graph.store.updates import pending
+
+    if mode not in ("refuse", "keep", "discard"):
+        raise ValueError(f"updates must be refuse, keep or discard, not {mode!r}")
+    found = pending(data_dir) if data_dir is not None else None
+    if found is None:
+        return None
+    path, count = found
+    if mode == "refuse":
+        raise StoreError(
+            f"{count} SPARQL update(s) accepted on the published release ({path}) would be "
+            "lost: build with --keep-updates to re-apply them on the new build, or "
+            "--discard-updates to set them aside"
+        )
+    return path
 
 
 def _as_build(quads: bytes) -> BuildResult:

@@ -47,6 +47,16 @@ def _positive(value: Any) -> float:
     return number
 
 
+def _cap(value: Any) -> int:
+    """A whole number of at least 0 (0: no cap)."""
+    if isinstance(value, float) and not value.is_integer():
+        raise ValueError("must be a whole number")
+    number = int(value)
+    if number < 0:
+        raise ValueError("must be 0 (no cap) or more")
+    return number
+
+
 def _count(value: Any) -> int:
     if isinstance(value, float) and not value.is_integer():
         raise ValueError("must be a whole number")
@@ -174,9 +184,10 @@ _ROWS = (
     ),
     Setting(
         "ZONEGRAPH_MAX_RESULT_ROWS",
-        10000,
-        "Rows (or triples) a result may hold before it is truncated.",
-        _count,
+        0,
+        "Rows (or triples) a /sparql result may hold; a larger one is refused with 400, never "
+        "cut short. 0 (the default): no cap, results are complete (the time limit bounds them).",
+        _cap,
         int,
     ),
     Setting(

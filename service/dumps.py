@@ -17,19 +17,12 @@ from typing import Any
 import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, send_file
 
-from graph import formats
-from graph.formats import Format
-from graph.query.export import FORMATS, dump, write_atomic
+from graph.errors import ZoneGraphError
+from graph.query.export import DUMPS_META, dump_all, write_atomic
 from graph.store.release import Release, current_release, load_store
 
 EXTENSION = "zonegraph.dumps"
-NAME = "zonegraph"
-META = "dumps.json"
-
-
-def dump_filename(fmt: Format) -> str:
-    """The dump's file name: `zonegraph.` and the format's extension from the table."""
-    return NAME + fmt.suffix
+META = DUMPS_META
 
 
 @dataclass(frozen=True)
@@ -93,28 +86,18 @@ class Dumps:
         return compile_store()
 
     def _make(self) -> dict[str, DumpInfo]:
+        """Only for a release built before dumps were made in the build, or a memory store."""
         store = self._source()
-        quads = len(store)
-        blobs = {dump_filename(spec): dump(store, spec) for spec in FORMATS}
-        # N-Triples holds one triple per line (newlines in literals are escaped), and the
-        # union it carries has no duplicates: its line count is the number of triples.
-        triples = blobs[dump_filename(formats.get("nt"))].count(b"\n")
-        infos: dict[str, DumpInfo] = {}
-        for spec in FORMATS:
-            name = dump_filename(spec)
-            count = quads if spec.quads else triples
-            infos[spec.name] = DumpInfo(
-                spec.name, name, spec.media_type, len(blobs[name]), count, spec.quads
-            )
+        blobs, described = dump_all(store)
+        infos = {name: DumpInfo(**item) for name, item in described.items()}
         if self.directory is not None:
             try:
                 self.directory.mkdir(exist_ok=True)
                 for name, data in blobs.items():
                     write_atomic(self.directory / name, data)
-                meta = {k: asdict(v) for k, v in infos.items()}
-                write_atomic(self.directory / META, json.dumps(meta, indent=2).encode("utf-8"))
+                write_atomic(self.directory / META, json.dumps(described, indent=2).encode())
                 return infos
-            except OSError:
+            except (OSError, ZoneGraphError):
                 current_app.logger.warning(
                     "cannot write dumps to %s; keeping them in memory", self.directory
                 )

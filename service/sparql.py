@@ -3,7 +3,8 @@
 A request is read (GET, URL-encoded POST or application/sparql-query POST), the answer format
 is negotiated before the query runs (406 without spending a worker), and the backend
 evaluates and serialises; rows are never touched here. Without a query, GET /sparql answers
-the Service Description. Truncated results carry `ZoneGraph-Truncated: true`.
+the Service Description. Results are complete: beyond an operator-set row cap a query is
+refused with 400, never answered with a shorter result.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ bp = Blueprint("sparql", __name__)
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 UPDATE_TYPE = "application/sparql-update"
-EXPOSED = "ZoneGraph-Truncated, ZoneGraph-Rows, Content-Type"
+EXPOSED = "ZoneGraph-Rows, Content-Type"
 
 
 @dataclass(frozen=True)
@@ -143,8 +144,6 @@ def sparql() -> Response | WerkzeugResponse:
     resp.vary.add("Accept")
     if result.rows is not None:
         resp.headers["ZoneGraph-Rows"] = str(result.rows)
-    if result.truncated:
-        resp.headers["ZoneGraph-Truncated"] = "true"
     return resp
 
 

@@ -45,7 +45,7 @@ def make_backend(config: Mapping[str, Any]) -> Backend:
     options: dict[str, Any] = {
         "workers": config["ZONEGRAPH_QUERY_WORKERS"],
         "timeout": config["ZONEGRAPH_QUERY_TIMEOUT"],
-        "max_rows": config["ZONEGRAPH_MAX_RESULT_ROWS"],
+        "max_rows": config["ZONEGRAPH_MAX_RESULT_ROWS"] or None,  # 0: complete results
         # Updates are an in-memory overlay on the release, so they need memory-backed workers.
         "updatable": bool(config["ZONEGRAPH_UPDATE_TOKEN"]),
         "heavy_after": config["ZONEGRAPH_HEAVY_AFTER"],

@@ -17,9 +17,9 @@ from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
 
 from graph import formats
 from graph.namespaces import BASE, ID, ONTOLOGY_IRI
+from graph.query.export import dump_filename
 from graph.query.stats import ENTITIES_MEANING, count_entities
 from service import negotiation, state
-from service.dumps import dump_filename
 from service.state import backend_select, get_backend
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")

@@ -162,3 +162,23 @@ def _umask() -> object:
     old = os.umask(0o022)
     yield
     os.umask(old)
+
+
+def test_the_build_makes_the_dumps(tmp_path: Path) -> None:
+    """Issue 10: the first home page after a build took 5.6 s making the dumps."""
+    from graph import pipeline
+
+    result = pipeline.run(tmp_path, validate=False)
+    assert result.release is not None
+    folder = result.release.path / "dumps"
+    made = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+    assert "dumps.json" in made and "zonegraph.nt" in made and "zonegraph.trig" in made
+    with make_app(tmp_path, query_workers=1) as app:
+        listing = app.test_client().get("/dumps.json").get_json()["dumps"]
+        assert {d["filename"] for d in listing} <= set(made)
+        for item in listing:
+            assert (folder / item["filename"]).stat().st_size == item["size"]
+        nt = app.test_client().get("/dumps/zonegraph.nt")
+        assert nt.status_code == 200
+        nt.close()
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == made  # served, not remade

@@ -240,3 +240,20 @@ def test_rdflib_parses_an_entity_page_as_ntriples(server: Server) -> None:
     assert status == 200
     expected = Graph().parse(data=body, format="nt")
     assert len(expected) > 5 and isomorphic(ours, expected)
+
+
+def test_results_are_complete_by_default(server: Server) -> None:
+    """Issue 10: 10,000 of 45,243 rows, silently. SPARQLWrapper's SELECT and rdflib's
+    SPARQLStore CONSTRUCT now get every row and every triple."""
+    counted = wrapper(server, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", JSON)
+    total = int(counted["results"]["bindings"][0]["n"]["value"])
+    rows = wrapper(server, "SELECT ?s ?p ?o WHERE { ?s ?p ?o }", JSON)["results"]["bindings"]
+    assert total > 40_000 and len(rows) == total
+    distinct = wrapper(
+        server, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o { ?s ?p ?o } }", JSON
+    )
+    triples = int(distinct["results"]["bindings"][0]["n"]["value"])
+    store = SPARQLStore(server.url + "/sparql", returnFormat="xml")
+    graph = store.query("CONSTRUCT WHERE { ?s ?p ?o }").graph
+    assert graph is not None and len(graph) == triples
+    assert sum(1 for _ in graph) == triples

@@ -104,6 +104,16 @@ def _terminate_as_exit() -> Iterator[None]:
     type=click.Path(dir_okay=False, exists=True, path_type=Path),
     help="Publish a ready N-Quads dataset (e.g. from `zonegraph generate`) instead of sources.",
 )
+@click.option(
+    "--keep-updates",
+    is_flag=True,
+    help="Re-apply the SPARQL updates accepted on the published release to the new build.",
+)
+@click.option(
+    "--discard-updates",
+    is_flag=True,
+    help="Set the accepted SPARQL updates aside (kept under another name, not applied).",
+)
 @remote_options
 @click.pass_context
 @reports_errors
@@ -113,12 +123,16 @@ def build_cmd(
     skip_validation: bool,
     sources: Path | None,
     nquads: Path | None,
+    keep_updates: bool,
+    discard_updates: bool,
     **remote: Any,
 ) -> None:
     """Compile the sources, validate them, and publish the store atomically.
 
     With --store remote the validated build is loaded into a SPARQL engine instead (GSP PUT
     per named graph); the ZONEGRAPH_REMOTE_* variables the service reads work here too.
+    Updates accepted by a running server are never dropped silently: while there are any,
+    the build refuses unless told to keep or discard them.
     """
     from graph import pipeline
 
@@ -126,6 +140,9 @@ def build_cmd(
     if nquads is not None and sources is not None:
         raise InputError("give --sources or --nquads, not both")
     quads = _read_nquads(nquads) if nquads is not None else None
+    updates = "keep" if keep_updates else "discard" if discard_updates else "refuse"
+    if keep_updates and discard_updates:
+        raise click.UsageError("--keep-updates and --discard-updates exclude each other")
     with _terminate_as_exit():
         result = pipeline.run(
             _data_dir(ctx),
@@ -133,6 +150,7 @@ def build_cmd(
             nquads=quads,
             validate=not skip_validation,
             remote=settings,
+            updates=updates,
         )
     if result.report is not None and not result.report.conforms:
         click.echo(result.report.text(), err=True)

@@ -7,9 +7,11 @@ it is an order of magnitude faster than rdflib's serialisers and streams large s
 
 from __future__ import annotations
 
+import json
 import os
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Graph
@@ -52,6 +54,47 @@ def dump(store: ox.Store, fmt: str | Format, graph: str | None = None) -> bytes:
         for q in store.quads_for_pattern(None, None, None)
     )
     return as_bytes(union.dump(format=rdf, from_graph=ox.DefaultGraph(), prefixes=prefixes))
+
+
+DUMP_NAME = "zonegraph"
+DUMPS_META = "dumps.json"
+
+
+def dump_filename(fmt: Format) -> str:
+    """A dump's file name: `zonegraph.` and the format's extension from the table."""
+    return DUMP_NAME + fmt.suffix
+
+
+def dump_all(store: ox.Store) -> tuple[dict[str, bytes], dict[str, dict[str, Any]]]:
+    """Every dump of the store, by file name, and what each holds (for dumps.json and VoID)."""
+    quads = len(store)
+    blobs = {dump_filename(spec): dump(store, spec) for spec in FORMATS}
+    # N-Triples holds one triple per line (newlines in literals are escaped), and the union
+    # it carries has no duplicates: its line count is the number of triples.
+    triples = blobs[dump_filename(formats.get("nt"))].count(b"\n")
+    infos = {
+        spec.name: {
+            "format": spec.name,
+            "filename": dump_filename(spec),
+            "media_type": spec.media_type,
+            "size": len(blobs[dump_filename(spec)]),
+            "triples": quads if spec.quads else triples,
+            "quads": spec.quads,
+        }
+        for spec in FORMATS
+    }
+    return blobs, infos
+
+
+def write_dumps(store: ox.Store, directory: Path) -> dict[str, dict[str, Any]]:
+    """Write every dump and dumps.json into `directory` (the build does this in the staged
+    release, so the first page after a build serves files instead of making them)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    blobs, infos = dump_all(store)
+    for name, data in blobs.items():
+        write_atomic(directory / name, data)
+    write_atomic(directory / DUMPS_META, json.dumps(infos, indent=2).encode("utf-8"))
+    return infos
 
 
 #: rdflib format names (as pages and clients name them) that Oxigraph writes.

@@ -13,8 +13,9 @@ Each worker opens the published release read-only (RocksDB allows many readers),
 backend accepts updates or was given N-Quads, holds its own in-memory copy. Updates are an
 in-memory overlay: an accepted update is appended to a log that every worker replays, in
 order, before its next request (a replacement worker replays all of it), so later queries on
-any worker see it. The log lives as long as the process: restarting the service or publishing
-a new build starts again from the curated release, which stays the source of truth.
+any worker see it. Each accepted update is also written to the release's journal on disk
+(graph/store/updates.py) before it is acknowledged, and a backend opening the release replays
+the journal: a restart or a kill keeps every update that got a 2xx.
 
 The wall against outbound requests is the operating system's: each worker confines itself with
 a seccomp filter before it reads anything (graph.store.sandbox), so it cannot open a network
@@ -47,13 +48,15 @@ from typing import Any
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import NotAcceptableError, QueryError, StoreError
+from graph.errors import NotAcceptableError, QueryError, ResultTooLarge, StoreError
 from graph.store import QueryRequest, QueryResponse, sandbox
 from graph.store.pool import Pool, PoolCare, Worker, default_workers
 from graph.store.release import Release, current_release, hold, unhold
 from graph.store.safety import check_query
 from graph.store.scheduler import Policy, Scheduler
 from graph.store.supervisor import Supervisor, destinations
+from graph.store.updates import append as append_update
+from graph.store.updates import journal_path, read_journal
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
@@ -106,6 +109,7 @@ class EmbeddedBackend(PoolCare):
         # these destinations through; without one they cannot open a network socket at all.
         self._destinations = destinations(allow) if allow else None
         self._hold: Path | None = None  # the release this backend keeps from pruning
+        self._journal: Path | None = None  # where accepted updates are kept (graph.store.updates)
         self._pool = Pool(source, workers)
         self._scheduler: Scheduler[Worker] = Scheduler(
             self.policy, lambda w: w.process.poll() is None
@@ -152,6 +156,8 @@ class EmbeddedBackend(PoolCare):
             unhold(mark)
             raise
         backend._hold = mark
+        if backend.updatable:
+            _resume_journal(backend, journal_path(data_dir, release))
         return backend
 
     @classmethod
@@ -268,6 +274,13 @@ class EmbeddedBackend(PoolCare):
         )
         if reply[0] == "not-acceptable":
             raise NotAcceptableError(f"no acceptable format for a {reply[1]} result")
+        if reply[0] == "over-cap":
+            unit = "triples" if reply[1] == "graph" else "rows"
+            raise ResultTooLarge(
+                f"the result holds more than {reply[2]} {unit}, this server's cap "
+                f"(ZONEGRAPH_MAX_RESULT_ROWS); add a LIMIT, or page with ORDER BY … OFFSET "
+                f"(结果超过上限)"
+            )
         kind, media_type, body, truncated, rows = reply
         return QueryResponse(kind, media_type, body, truncated, rows)
 
@@ -289,6 +302,8 @@ class EmbeddedBackend(PoolCare):
         with self._update_lock:
             self._call({"op": "update", "text": text}, timeout)
             self._graphs = None
+            if self._journal is not None:
+                append_update(self._journal, text)  # durable before the caller answers 2xx
 
     def named_graphs(self) -> list[str]:
         graphs = self._graphs
@@ -308,6 +323,13 @@ class EmbeddedBackend(PoolCare):
         _LIVE.discard(self)
         if self._hold is not None:
             unhold(self._hold)
+
+
+def _resume_journal(backend: EmbeddedBackend, journal: Path) -> None:
+    """Updates accepted before a restart (or a kill) go first in the log every worker replays;
+    new ones are appended to the same journal."""
+    backend._log.extend(read_journal(journal))
+    backend._journal = journal
 
 
 def _hold_release(data_dir: Path, release: Release) -> Path:

@@ -78,12 +78,14 @@ def publish(
     data_dir: Path,
     meta: dict[str, Any],
     annotate: Callable[[ox.Store], dict[str, Any]] | None = None,
+    extras: Callable[[ox.Store, Path], None] | None = None,
 ) -> Release:
     """Write a new release next to the published one and switch `current` to it atomically.
 
     `dataset` may already be N-Quads (large generated graphs skip rdflib altogether).
     `annotate` reads the staged store and returns more metadata (the counts), so meta.json is
-    written once, complete, before the switch.
+    written once, complete, before the switch. `extras` writes more files into the staged
+    release (the dumps), so that they are part of it from the first moment it is served.
     """
     releases = data_dir / RELEASES
     releases.mkdir(parents=True, exist_ok=True)
@@ -105,6 +107,8 @@ def publish(
         store.flush()
         if annotate is not None:
             meta = {**meta, **annotate(store)}
+        if extras is not None:
+            extras(store, staging)
         del store
         (staging / "meta.json").write_text(
             json.dumps(meta, ensure_ascii=False, indent=2), encoding="utf-8"

@@ -32,7 +32,6 @@ from graph.store import sandbox
 # Canonical media type (as negotiated) → Oxigraph writer, from the one formats table.
 SOLUTION_FORMATS = formats.results_formats()
 GRAPH_FORMATS = formats.rdf_formats()
-TRUNCATED_LINK = "urn:zonegraph:truncated"
 
 
 def _out(data: bytes | None) -> bytes:
@@ -90,26 +89,6 @@ def _capped(serialize: Any, limit: int) -> tuple[bytes, bool]:
     return bytes(writer.data), False
 
 
-def _mark_solutions(body: bytes, fmt: str) -> bytes:
-    """Say in the body, where the format has room for it, that rows were left out."""
-    if fmt == "application/sparql-results+json" and body.startswith(b'{"head":{'):
-        return b'{"head":{"link":["' + TRUNCATED_LINK.encode() + b'"],' + body[9:]
-    if fmt == "application/sparql-results+xml":
-        return body.replace(b"</head>", f'<link href="{TRUNCATED_LINK}"/></head>'.encode(), 1)
-    return body
-
-
-def _mark_graph(body: bytes, fmt: str, cap: int) -> bytes:
-    note = f"# ZoneGraph: result truncated to {cap} triples\n".encode()
-    if fmt in ("text/turtle", "application/n-triples"):
-        return note + body
-    if fmt == "application/rdf+xml" and body.startswith(b"<?xml"):
-        end = body.index(b"?>") + 2
-        comment = f"<!-- ZoneGraph: result truncated to {cap} triples -->".encode()
-        return body[:end] + comment + body[end:]
-    return body
-
-
 def _solutions(
     results: ox.QuerySolutions, fmt: str, cap: int | None
 ) -> tuple[bytes, bool, int | None]:
@@ -125,7 +104,7 @@ def _solutions(
         body = _out(parsed.serialize(format=target))
     else:
         body = tsv
-    return (_mark_solutions(body, fmt) if truncated else body), truncated, rows
+    return body, truncated, rows
 
 
 def _triples(
@@ -144,7 +123,7 @@ def _triples(
         with_prefixes = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
         keep = prefixes if target in with_prefixes else None
         body = _out(ox.serialize(ox.parse(nt, format=nt_format), format=target, prefixes=keep))
-    return (_mark_graph(body, fmt, cap or 0) if truncated else body), truncated, rows
+    return body, truncated, rows
 
 
 def _query_kwargs(msg: dict[str, Any]) -> dict[str, Any]:
@@ -209,13 +188,21 @@ def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
         fmt = msg["graph_format"]
         if fmt not in GRAPH_FORMATS:
             return ("not-acceptable", "graph")
-        return ("graph", fmt, *_triples(results, fmt, cap, msg["prefixes"]))
+        return _within_cap(("graph", fmt, *_triples(results, fmt, cap, msg["prefixes"])), cap)
     fmt = msg["solutions_format"]
     if fmt not in SOLUTION_FORMATS:
         return ("not-acceptable", "solutions")
     if isinstance(results, ox.QueryBoolean):
         return ("boolean", fmt, _out(results.serialize(format=SOLUTION_FORMATS[fmt])), False, None)
-    return ("solutions", fmt, *_solutions(results, fmt, cap))
+    return _within_cap(("solutions", fmt, *_solutions(results, fmt, cap)), cap)
+
+
+def _within_cap(reply: tuple[Any, ...], cap: int | None) -> tuple[Any, ...]:
+    """The reply, or ("over-cap", kind, cap) when the result holds more than the operator's
+    cap: a client is never handed a shorter answer as if it were the whole one."""
+    if reply[3]:
+        return ("over-cap", reply[0], cap)
+    return reply
 
 
 class _Holder:
