@@ -10,7 +10,9 @@ import networkx as nx
 from click.testing import CliRunner, Result
 
 from graph.analysis import views
-from graph.cli.analyze import analyze, table, width
+from graph.cli.analyze import analyze
+from graph.query import display_width as width
+from graph.query import text_table as table
 
 MINI = Path(__file__).parent / "data" / "network_mini.ttl"
 

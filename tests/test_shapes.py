@@ -209,7 +209,7 @@ def test_unlabelled_ontology_term_fails_the_lint() -> None:
     }
 
 
-# --- curator checks (graph/checks.py): violations with exact messages -----------------------
+# --- curator checks (graph/validate/checks.py): violations with exact messages ---------------
 
 
 def check(report: ValidationReport, focus: str, name: str, file: str) -> Violation:
@@ -299,7 +299,7 @@ def test_entity_without_a_type(invalid_report: ValidationReport) -> None:
 
 
 def test_shipped_graph_passes_every_curator_check(union_graph: Graph) -> None:
-    from graph import checks
+    from graph.validate import checks
 
     assert [f.message for f in checks.run(union_graph)] == []
 
@@ -319,6 +319,6 @@ def test_shipped_graph_passes_every_curator_check(union_graph: Graph) -> None:
 def test_chinese_numbers_are_parsed(verbatim: str, unit: str | None, expected: str) -> None:
     from decimal import Decimal
 
-    from graph.checks import numbers_in
+    from graph.validate.checks import numbers_in
 
     assert Decimal(expected) in numbers_in(verbatim, unit)

@@ -20,25 +20,9 @@ from rdflib import Graph
 from graph import analysis as an
 from graph.analysis.views import Prepared, prepare
 from graph.cli.common import FormatName, reports_errors
-from graph.query import display_width
+from graph.query import text_table as table
 
 LANGS = click.Choice(["zh", "en"])
-
-
-width = display_width
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
-    """Columns padded to the widest cell; the last column is not padded."""
-    cells = [[str(c) for c in headers], *[[str(c) for c in r] for r in rows]]
-    widths = [max(width(row[i]) for row in cells) for i in range(len(headers))]
-    lines = []
-    for n, row in enumerate(cells):
-        padded = [c + " " * (widths[i] - width(c)) for i, c in enumerate(row[:-1])]
-        lines.append("  ".join([*padded, row[-1]]).rstrip())
-        if n == 0:
-            lines.append("  ".join("-" * w for w in widths))
-    return "\n".join(lines)
 
 
 def _emit_json(data: Any) -> None:

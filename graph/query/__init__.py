@@ -7,7 +7,7 @@ Python only draws the terminal table, where a human reads a few hundred rows at 
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
 import pyoxigraph as ox
@@ -115,12 +115,16 @@ def table(results: Results, limit: int | None = None) -> str:
         header = [v.value for v in results.variables]
         rows = [[shorten(sol[v]) for v in results.variables] for sol in results]
     shown = rows if limit is None else rows[:limit]
-    widths = [display_width(h) for h in header]
-    for row in shown:
-        widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=True)]
-    lines = [_line(header, widths), "  ".join("-" * w for w in widths)]
-    lines += [_line(row, widths) for row in shown]
-    lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
+    footer = f"({len(rows)} row{'s' if len(rows) != 1 else ''})"
+    return text_table(header, shown) + "\n" + footer
+
+
+def text_table(header: Sequence[object], rows: Sequence[Sequence[object]]) -> str:
+    """Columns padded to the widest cell under a ruled header (the CLI's one table style)."""
+    cells = [[str(c) for c in header], *[[str(c) for c in row] for row in rows]]
+    widths = [max(display_width(row[i]) for row in cells) for i in range(len(header))]
+    lines = [_line(cells[0], widths), "  ".join("-" * w for w in widths)]
+    lines += [_line(row, widths) for row in cells[1:]]
     return "\n".join(lines)
 
 

@@ -9,20 +9,21 @@ all of that on one line.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import pyshacl
 from rdflib import RDF, RDFS, SKOS, BNode, Dataset, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import PROV
 from rdflib.term import Node
 
-from graph import checks, resources
+from graph import resources
 from graph.build import BuildResult, bind_prefixes, build, load_ontology
 from graph.build.facts import parse_rdf_file
 from graph.errors import ShapesError, SourceError, not_a_file
-from graph.namespaces import ZG
+from graph.validate import checks
+from graph.validate.locate import _Locator
+from graph.validate.report import ValidationReport as ValidationReport
+from graph.validate.report import Violation as Violation
+from graph.validate.report import _sort_key
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 #: Shapes files are chosen by name: "<kind>-*.ttl" plus the shared prefix declarations.
@@ -31,77 +32,6 @@ PREFIX_FILE = "prefixes.ttl"
 SHAPES_NS = Namespace("https://w3id.org/zonegraph/shapes#")
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _IRI_IN_TEXT = re.compile(r"https?://[^\s,;)(<>\"]+")
-
-
-@dataclass(frozen=True)
-class Violation:
-    """One SHACL result, resolved to names and places a curator recognises."""
-
-    focus: Node
-    focus_label: str | None
-    path: str | None
-    value: str | None
-    message: str
-    severity: str
-    shape: str
-    location: str | None
-    focus_name: str = ""
-
-    def line(self) -> str:
-        """One readable line: `file:line: node (label) path: message — value`."""
-        parts = [f"{self.location}:" if self.location else "", self.focus_name or str(self.focus)]
-        if self.focus_label:
-            parts.append(f"({self.focus_label})")
-        head = " ".join(p for p in parts if p)
-        if self.path:
-            head += f" {self.path}"
-        body = self.message
-        if self.severity != "Violation":
-            body = f"[{self.severity}] {body}"
-        if self.value and self.value not in self.message:
-            body += f" — {self.value}"
-        return f"{head}: {body}"
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "focus": str(self.focus),
-            "focus_name": self.focus_name,
-            "focus_label": self.focus_label,
-            "path": self.path,
-            "value": self.value,
-            "message": self.message,
-            "severity": self.severity,
-            "shape": self.shape,
-            "location": self.location,
-        }
-
-
-@dataclass(frozen=True)
-class ValidationReport:
-    """The outcome of one validation run; `conforms` ignores warnings, as pySHACL does."""
-
-    conforms: bool
-    violations: tuple[Violation, ...]
-
-    def count(self, severity: str) -> int:
-        return sum(1 for v in self.violations if v.severity == severity)
-
-    def summary(self) -> str:
-        errors, warnings = self.count("Violation"), self.count("Warning")
-        verdict = "符合 / conforms" if self.conforms else "不符合 / does not conform"
-        counts = f"违规 {errors} 条、警告 {warnings} 条 / {errors} violations, {warnings} warnings"
-        return f"{verdict}: {counts}"
-
-    def text(self) -> str:
-        return "\n".join([*(v.line() for v in self.violations), self.summary()])
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "conforms": self.conforms,
-            "violations": self.count("Violation"),
-            "warnings": self.count("Warning"),
-            "results": [v.to_dict() for v in self.violations],
-        }
 
 
 def load_shapes(kind: str = "data", folder: Path | None = None) -> Graph:
@@ -209,58 +139,6 @@ def lint_ontology(ontology: Graph | None = None) -> ValidationReport:
     for t in ontology if ontology is not None else load_ontology():
         g.add(t)
     return _validate(g, load_shapes("lint"), _Locator({}))
-
-
-class _Locator:
-    """Finds where a focus node was curated: compiled locations, provenance, or Turtle text."""
-
-    def __init__(
-        self,
-        locations: dict[Node, str],
-        texts: dict[Path, tuple[str, dict[str, str]]] | None = None,
-    ) -> None:
-        self.locations = locations
-        self.texts = texts or {}
-
-    def find(self, node: Node, data: Graph) -> str | None:
-        found = self.locations.get(node)
-        if found:
-            return found
-        for path, (text, bindings) in self.texts.items():
-            line = _statement_line(node, text, bindings)
-            if line:
-                return f"{path}:{line}"
-        # provenance nodes: a statement records its file; a quote is where its statements are
-        direct = data.value(node, ZG.curatedIn)
-        if direct is not None:
-            return str(direct)
-        # an entity of a dump: where its first statement was curated
-        curated = sorted(
-            str(where)
-            for st in data.subjects(RDF.subject, node)
-            for where in data.objects(st, ZG.curatedIn)
-        )
-        if curated:
-            return curated[0]
-        for st in data.subjects(PROV.wasDerivedFrom, node):
-            where = data.value(st, ZG.curatedIn)
-            if where is not None:
-                return str(where).rsplit(":", 1)[0] if ":" in str(where) else str(where)
-        return None
-
-
-def _statement_line(node: Node, text: str, bindings: dict[str, str]) -> int | None:
-    """The first line of `text` where a statement starts with `node` (prefixed name or IRI)."""
-    if not isinstance(node, URIRef):
-        return None
-    iri = str(node)
-    names = [re.escape(f"<{iri}>")]
-    for prefix, ns in bindings.items():
-        if ns and iri.startswith(ns) and re.fullmatch(r"[\w\-.]*", iri[len(ns) :]):
-            names.append(re.escape(f"{prefix}:{iri[len(ns) :]}"))
-    pattern = re.compile(rf"^[ \t]*(?:{'|'.join(names)})(?=[\s;,.])", re.MULTILINE)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
 
 
 def _validate(
@@ -401,12 +279,3 @@ def _shape_name(shape: Node | None, shapes: Graph, data: Graph) -> str:
         parent = shapes.value(None, SH.sparql, shape)
     base = _shape_name(parent, shapes, data) if parent is not None else "_"
     return f"{base} › {name}" if name is not None else base
-
-
-def _sort_key(v: Violation) -> tuple[str, int, str, str]:
-    where, line = (v.location or "~"), 0
-    if v.location and ":" in v.location:
-        head, _, tail = v.location.rpartition(":")
-        if tail.isdigit():
-            where, line = head, int(tail)
-    return (where, line, v.focus_name, v.path or "")
