@@ -153,6 +153,8 @@ def test_healthz_says_when_the_server_cannot_answer(tmp_path: Path) -> None:
             backend = get_backend()
         shutil.rmtree(release.path)  # gone from under the server (a disk fault, a manual rm)
         os.kill(backend.worker_pids()[0], signal.SIGKILL)
+        # The pool notices the dead worker and fails to replace it (a readiness wait).
+        wait_for(lambda: client.get("/healthz").status_code == 503, "/healthz to say 503")
         resp = client.get("/healthz")
         assert resp.status_code == 503 and resp.get_json()["ok"] is False
 
