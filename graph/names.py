@@ -21,18 +21,31 @@ from rdflib.term import Node
 
 from graph.errors import AmbiguousEntityError, UnknownEntityError
 from graph.labels import ALTERNATE_LABELS, PREFERRED_LABELS, Labeller, prefixed
+from graph.name_variants import ascii_query_key, pinyin_key, short_forms, simplified
 
 # Scores of a match, so that callers can rank and explain.
 EXACT_LABEL = 1.0
 EXACT_ALTERNATE = 0.95
+#: A usual short form of a Chinese name (广州开发区 for 广州经济技术开发区), and its pinyin.
+EXACT_VARIANT = 0.93
+EXACT_PINYIN = 0.92
 EXACT_IDENTIFIER = 0.9
 PREFIX_MATCH = 0.8
 SUBSTRING_MATCH = 0.7
 
 
 def normalise(text: str) -> str:
-    """NFKC, casefold and collapse whitespace: （黄埔） and (黄埔) become the same key."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """NFKC, traditional → simplified (OpenCC t2s), casefold and collapse whitespace:
+    （黄埔） and (黄埔) become the same key, and so do 廣州開發區 and 广州开发区."""
+    return " ".join(simplified(unicodedata.normalize("NFKC", text)).casefold().split())
+
+
+def query_keys(text: str) -> list[str]:
+    """The keys a query is looked up under: its normal form, and for Latin text the same
+    without spaces (guangzhou kaifaqu → guangzhoukaifaqu, as pinyin keys are stored)."""
+    key = normalise(text)
+    joined = ascii_query_key(key)
+    return [key] if joined is None or joined == key else [key, joined]
 
 
 @dataclass(frozen=True)
@@ -74,12 +87,23 @@ class NameIndex:
                     if isinstance(s, URIRef) and isinstance(o, Literal):
                         if wanted is None or s in wanted:
                             index._add(str(o), str(s), score)
+                            index._add_variants(str(o), str(s))
         for node in wanted if wanted is not None else list(index._nodes()):
             index._add(str(node), str(node), EXACT_IDENTIFIER)
             short = prefixed(str(node))
             if short:
                 index._add(short, str(node), EXACT_IDENTIFIER)
         return index
+
+    def _add_variants(self, name: str, iri: str) -> None:
+        """Short forms of a Chinese name, and the pinyin of the name and of its short forms."""
+        forms = short_forms(name)
+        for form in forms:
+            self._add(form, iri, EXACT_VARIANT)
+        for form in (name, *forms):
+            key = pinyin_key(form)
+            if key:
+                self._add(key, iri, EXACT_PINYIN)
 
     def _nodes(self) -> set[str]:
         return {n for hits in self.names.values() for n in hits}
@@ -99,7 +123,8 @@ class NameIndex:
     def search(self, text: str, limit: int = 10) -> list[Match]:
         """Best matches first: exact names, then names starting with or containing the text,
         then similar spellings. One hit per node, ties broken by label then IRI."""
-        key = normalise(text)
+        keys = query_keys(text)
+        key = keys[-1]
         if not key:
             return []
         best: dict[str, tuple[float, str]] = {}
@@ -108,10 +133,11 @@ class NameIndex:
             if iri not in best or best[iri][0] < score:
                 best[iri] = (score, name)
 
-        for iri, (score, name) in self.names.get(key, {}).items():
-            offer(iri, score, name)
+        for exact_key in keys:
+            for iri, (score, name) in self.names.get(exact_key, {}).items():
+                offer(iri, score, name)
         for name_key, hits in self.names.items():
-            if name_key == key:
+            if name_key in keys:
                 continue
             if key in name_key:
                 # Shorter names that contain the text are closer to what was typed.
@@ -142,8 +168,9 @@ class NameIndex:
         `within` restricts the answer to nodes of a view (e.g. the entity graph), so that a
         name shared by an entity and a reference division picks the entity.
         """
-        key = normalise(text)
-        exact = dict(self.names.get(key, {}))
+        keys = query_keys(text)
+        key = keys[-1]
+        exact = {i: v for k in keys for i, v in self.names.get(k, {}).items()}
         if within is not None:
             exact = {i: v for i, v in exact.items() if i in within}
         if exact:
