@@ -150,7 +150,9 @@ class NameIndex:
             for iri, (kind, name) in hits.items():
                 # a primary label beats an alternate or identifier that matches as well
                 offer(iri, score if kind == EXACT_LABEL else score * 0.99, name)
-        if len(best) < limit:
+        if not best:
+            # only when nothing contains the text (a typo): similarity over every key costs
+            # a second per query at registry scale, while substring hits are already ranked
             close = difflib.get_close_matches(key, list(self.names), n=limit, cutoff=0.5)
             for name_key in close:
                 ratio = difflib.SequenceMatcher(None, key, name_key).ratio() * 0.6
