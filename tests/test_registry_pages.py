@@ -47,3 +47,12 @@ def test_bad_codes_are_4xx(client: FlaskClient) -> None:
     assert get_json(client, "/registry/province/99.json", 404)["ok"] is False
     assert client.get("/registry/province/abc").status_code == 400
     assert client.get("/registry/planet/32").status_code == 404
+
+
+def test_home_counts_zones_by_type_and_level(client: FlaskClient) -> None:
+    zones = get_json(client, "/index.json")["zones"]
+    counts = {(z["code"], z["level_en"]): int(z["n"]) for z in zones}
+    assert counts[("101", "national")] == 219
+    assert counts[("202", "provincial")] == 145 and counts[("202", "national")] == 1  # 拉萨, 2022
+    assert sum(counts.values()) == 2606
+    assert 'id="zone-counts"' in client.get("/").get_data(as_text=True)

@@ -91,3 +91,19 @@ def zones_in(select: Select, kind: str, code: str) -> list[dict[str, str]]:
     else:
         raise ValueError(f"unknown list kind {kind!r}")
     return select(prefix_header() + _ZONES % where)
+
+
+_BY_TYPE_AND_LEVEL = """
+SELECT ?code ?type_zh ?type_en ?level_zh ?level_en (COUNT(DISTINCT ?z) AS ?n) WHERE {
+  ?z zg:zoneType ?type ; zg:zoneLevel ?level .
+  ?type skos:notation ?code ; skos:prefLabel ?type_zh , ?type_en .
+  ?level skos:prefLabel ?level_zh , ?level_en .
+  FILTER (LANG(?type_zh) = "zh" && LANG(?type_en) = "en")
+  FILTER (LANG(?level_zh) = "zh" && LANG(?level_en) = "en")
+} GROUP BY ?code ?type_zh ?type_en ?level_zh ?level_en ORDER BY ?code ?level_en
+"""
+
+
+def by_type_and_level(select: Select) -> list[dict[str, str]]:
+    """Registry zones by type (as of 2018) and level (latest known), for the home page."""
+    return select(prefix_header() + _BY_TYPE_AND_LEVEL)
