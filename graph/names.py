@@ -124,7 +124,7 @@ class NameIndex:
         """Best matches first: exact names, then names starting with or containing the text,
         then similar spellings. One hit per node, ties broken by label then IRI."""
         keys = query_keys(text)
-        key = keys[-1]
+        key = keys[0]
         if not key:
             return []
         best: dict[str, tuple[float, str]] = {}
@@ -139,13 +139,8 @@ class NameIndex:
         for name_key, hits in self.names.items():
             if name_key in keys:
                 continue
-            if key in name_key:
-                # Shorter names that contain the text are closer to what was typed.
-                base = PREFIX_MATCH if name_key.startswith(key) else SUBSTRING_MATCH
-                score = base + 0.09 * len(key) / len(name_key)
-            elif len(name_key) >= 2 and name_key in key:
-                score = SUBSTRING_MATCH * len(name_key) / len(key)
-            else:
+            score = max(_containment(k, name_key) for k in keys)
+            if not score:
                 continue
             for iri, (kind, name) in hits.items():
                 # a primary label beats an alternate or identifier that matches as well
@@ -171,7 +166,6 @@ class NameIndex:
         name shared by an entity and a reference division picks the entity.
         """
         keys = query_keys(text)
-        key = keys[-1]
         exact = {i: v for k in keys for i, v in self.names.get(k, {}).items()}
         if within is not None:
             exact = {i: v for i, v in exact.items() if i in within}
@@ -182,7 +176,11 @@ class NameIndex:
                 return URIRef(winners[0])
             raise AmbiguousEntityError(text, [self.match(i, exact[i][1], top) for i in winners])
         hits = [m for m in self.search(text, limit=50) if within is None or m.iri in within]
-        partial = [m for m in hits if m.score >= SUBSTRING_MATCH * 0.5 and _contains(key, m)]
+        partial = [
+            m
+            for m in hits
+            if m.score >= SUBSTRING_MATCH * 0.5 and any(_contains(k, m) for k in keys)
+        ]
         if len(partial) == 1:
             return URIRef(partial[0].iri)
         # 「丽美特」 hits a company and its manager's post, whose name contains the company's:
@@ -194,6 +192,17 @@ class NameIndex:
         if partial:
             raise AmbiguousEntityError(text, partial[:10])
         raise UnknownEntityError(text, hits[:5])
+
+
+def _containment(key: str, name_key: str) -> float:
+    """How well a name contains the typed key (or lies inside it); 0 when neither."""
+    if key in name_key:
+        # Shorter names that contain the text are closer to what was typed.
+        base = PREFIX_MATCH if name_key.startswith(key) else SUBSTRING_MATCH
+        return base + 0.09 * len(key) / len(name_key)
+    if len(name_key) >= 2 and name_key in key:
+        return SUBSTRING_MATCH * len(name_key) / len(key)
+    return 0.0
 
 
 def _contains(key: str, m: Match) -> bool:

@@ -54,8 +54,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from service import explore
 
     explore.init_app(app)  # /explore/…: graph views of groupings and neighbourhoods, paths
-    from service import registry
+    from service import registry_pages
 
-    registry.init_app(app)  # /registry/…: GB/T 37028 zones by province × type, zone lists
+    registry_pages.init_app(app)  # /registry/…: GB/T 37028 zones by province × type, zone lists
 
     return app

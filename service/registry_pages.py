@@ -13,7 +13,7 @@ from typing import Any
 
 from flask import Blueprint, Flask, Response
 
-from graph.query import registry as reg
+from graph.query import registry_counts as reg
 from graph.query.describe import local_path
 from service.render import page_representation, render_page
 from service.state import backend_select, get_backend
