@@ -21,18 +21,31 @@ from rdflib.term import Node
 
 from graph.errors import AmbiguousEntityError, UnknownEntityError
 from graph.labels import ALTERNATE_LABELS, PREFERRED_LABELS, Labeller, prefixed
+from graph.name_variants import ascii_query_key, pinyin_key, short_forms, simplified
 
 # Scores of a match, so that callers can rank and explain.
 EXACT_LABEL = 1.0
 EXACT_ALTERNATE = 0.95
+#: A usual short form of a Chinese name (广州开发区 for 广州经济技术开发区), and its pinyin.
+EXACT_VARIANT = 0.93
+EXACT_PINYIN = 0.92
 EXACT_IDENTIFIER = 0.9
 PREFIX_MATCH = 0.8
 SUBSTRING_MATCH = 0.7
 
 
 def normalise(text: str) -> str:
-    """NFKC, casefold and collapse whitespace: （黄埔） and (黄埔) become the same key."""
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    """NFKC, traditional → simplified (OpenCC t2s), casefold and collapse whitespace:
+    （黄埔） and (黄埔) become the same key, and so do 廣州開發區 and 广州开发区."""
+    return " ".join(simplified(unicodedata.normalize("NFKC", text)).casefold().split())
+
+
+def query_keys(text: str) -> list[str]:
+    """The keys a query is looked up under: its normal form, and for Latin text the same
+    without spaces (guangzhou kaifaqu → guangzhoukaifaqu, as pinyin keys are stored)."""
+    key = normalise(text)
+    joined = ascii_query_key(key)
+    return [key] if joined is None or joined == key else [key, joined]
 
 
 @dataclass(frozen=True)
@@ -74,12 +87,23 @@ class NameIndex:
                     if isinstance(s, URIRef) and isinstance(o, Literal):
                         if wanted is None or s in wanted:
                             index._add(str(o), str(s), score)
+                            index._add_variants(str(o), str(s))
         for node in wanted if wanted is not None else list(index._nodes()):
             index._add(str(node), str(node), EXACT_IDENTIFIER)
             short = prefixed(str(node))
             if short:
                 index._add(short, str(node), EXACT_IDENTIFIER)
         return index
+
+    def _add_variants(self, name: str, iri: str) -> None:
+        """Short forms of a Chinese name, and the pinyin of the name and of its short forms."""
+        forms = short_forms(name)
+        for form in forms:
+            self._add(form, iri, EXACT_VARIANT)
+        for form in (name, *forms):
+            key = pinyin_key(form)
+            if key:
+                self._add(key, iri, EXACT_PINYIN)
 
     def _nodes(self) -> set[str]:
         return {n for hits in self.names.values() for n in hits}
@@ -99,7 +123,8 @@ class NameIndex:
     def search(self, text: str, limit: int = 10) -> list[Match]:
         """Best matches first: exact names, then names starting with or containing the text,
         then similar spellings. One hit per node, ties broken by label then IRI."""
-        key = normalise(text)
+        keys = query_keys(text)
+        key = keys[0]
         if not key:
             return []
         best: dict[str, tuple[float, str]] = {}
@@ -108,23 +133,21 @@ class NameIndex:
             if iri not in best or best[iri][0] < score:
                 best[iri] = (score, name)
 
-        for iri, (score, name) in self.names.get(key, {}).items():
-            offer(iri, score, name)
+        for exact_key in keys:
+            for iri, (score, name) in self.names.get(exact_key, {}).items():
+                offer(iri, score, name)
         for name_key, hits in self.names.items():
-            if name_key == key:
+            if name_key in keys:
                 continue
-            if key in name_key:
-                # Shorter names that contain the text are closer to what was typed.
-                base = PREFIX_MATCH if name_key.startswith(key) else SUBSTRING_MATCH
-                score = base + 0.09 * len(key) / len(name_key)
-            elif len(name_key) >= 2 and name_key in key:
-                score = SUBSTRING_MATCH * len(name_key) / len(key)
-            else:
+            score = max(_containment(k, name_key) for k in keys)
+            if not score:
                 continue
             for iri, (kind, name) in hits.items():
                 # a primary label beats an alternate or identifier that matches as well
                 offer(iri, score if kind == EXACT_LABEL else score * 0.99, name)
-        if len(best) < limit:
+        if not best:
+            # only when nothing contains the text (a typo): similarity over every key costs
+            # a second per query at registry scale, while substring hits are already ranked
             close = difflib.get_close_matches(key, list(self.names), n=limit, cutoff=0.5)
             for name_key in close:
                 ratio = difflib.SequenceMatcher(None, key, name_key).ratio() * 0.6
@@ -142,8 +165,8 @@ class NameIndex:
         `within` restricts the answer to nodes of a view (e.g. the entity graph), so that a
         name shared by an entity and a reference division picks the entity.
         """
-        key = normalise(text)
-        exact = dict(self.names.get(key, {}))
+        keys = query_keys(text)
+        exact = {i: v for k in keys for i, v in self.names.get(k, {}).items()}
         if within is not None:
             exact = {i: v for i, v in exact.items() if i in within}
         if exact:
@@ -153,7 +176,11 @@ class NameIndex:
                 return URIRef(winners[0])
             raise AmbiguousEntityError(text, [self.match(i, exact[i][1], top) for i in winners])
         hits = [m for m in self.search(text, limit=50) if within is None or m.iri in within]
-        partial = [m for m in hits if m.score >= SUBSTRING_MATCH * 0.5 and _contains(key, m)]
+        partial = [
+            m
+            for m in hits
+            if m.score >= SUBSTRING_MATCH * 0.5 and any(_contains(k, m) for k in keys)
+        ]
         if len(partial) == 1:
             return URIRef(partial[0].iri)
         # 「丽美特」 hits a company and its manager's post, whose name contains the company's:
@@ -165,6 +192,17 @@ class NameIndex:
         if partial:
             raise AmbiguousEntityError(text, partial[:10])
         raise UnknownEntityError(text, hits[:5])
+
+
+def _containment(key: str, name_key: str) -> float:
+    """How well a name contains the typed key (or lies inside it); 0 when neither."""
+    if key in name_key:
+        # Shorter names that contain the text are closer to what was typed.
+        base = PREFIX_MATCH if name_key.startswith(key) else SUBSTRING_MATCH
+        return base + 0.09 * len(key) / len(name_key)
+    if len(name_key) >= 2 and name_key in key:
+        return SUBSTRING_MATCH * len(name_key) / len(key)
+    return 0.0
 
 
 def _contains(key: str, m: Match) -> bool:

@@ -62,6 +62,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from service import explore
 
     explore.init_app(app)  # /explore/…: graph views of groupings and neighbourhoods, paths
+    from service import registry_pages
+
+    registry_pages.init_app(app)  # /registry/…: GB/T 37028 zones by province × type, zone lists
 
     from service import cache
 

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Blueprint, Flask, Response, request
 
 from graph.namespaces import BASE, DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANCE_GRAPH
+from graph.query import registry_counts
 from graph.query.describe import local_path
 from graph.query.stats import count_entities
 from service import state
@@ -89,6 +90,7 @@ def home(suffix: str | None = None) -> Response:
         "title": "ZoneGraph",
         "base": BASE,
         "summary": dataset_summary(),
+        "zones": registry_counts.by_type_and_level(backend_select(get_backend())),
         "examples": [e.to_dict() for e in EXAMPLES],
         "dumps": _dumps(),
     }

@@ -19,7 +19,8 @@ from rdflib.term import Node
 from graph.labels import PREFERRED_LABELS, Labeller, ontology_graph, prefixed
 from graph.namespaces import BASE, ONTOLOGY_IRI, SCHEMA, ZG
 
-Category = str  # "entity" | "concept" | "division" | "detail" | "provenance" | "schema" | "literal"
+#: "entity" | "concept" | "division" | "registry" | "detail" | "provenance" | "schema" | "literal"
+Category = str
 ReferenceMode = TypingLiteral["none", "linked", "all"]
 
 GEO_SF_WITHIN = URIRef("http://www.opengis.net/ont/geosparql#sfWithin")
@@ -45,8 +46,13 @@ PROVENANCE_TYPES = {
 }
 #: Namespaces whose nodes are about the sources, whatever their types say.
 PROVENANCE_NAMESPACES = tuple(
-    BASE + "id/" + ns + "/" for ns in ("quote", "statement", "document", "dataset")
+    BASE + "id/" + ns + "/"
+    for ns in ("quote", "statement", "document", "dataset", "row", "evidence", "agent")
 )
+#: Zones only the GB/T 37028 registry knows (2,603 of them): reference data to the article's
+#: entity graph, like divisions, so that hubs, communities and paths stay about the articles'
+#: ecosystems; the article zones themselves keep their registry facts.
+REGISTRY_ZONE_PREFIX = BASE + "id/zone/gbt37028-"
 DETAIL_TYPES = {
     ZG.Observation,
     ZG.Period,
@@ -170,6 +176,8 @@ class Vocabulary:
         iri = str(node)
         if iri.startswith(PROVENANCE_NAMESPACES):
             return "provenance"
+        if iri.startswith(REGISTRY_ZONE_PREFIX):
+            return "registry"
         if types & SCHEMA_TYPES or node == ONTOLOGY_IRI:
             return "schema"
         if not types and node in self.mentioned_terms:
