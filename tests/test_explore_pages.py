@@ -110,11 +110,12 @@ def test_ego_errors(client: FlaskClient) -> None:
 def test_path_between_sections(client: FlaskClient) -> None:
     data = get_json(client, "/explore/path.json?from=亿航&to=拉萨高新区&max=4")
     assert data["connected"] and data["source"]["iri"] == EHANG and data["target"]["iri"] == LHASA
-    assert data["shortest_length"] == 6 and data["shortest"]
+    # 4 steps since the registry: both zones are national (拉萨 by 国函〔2022〕143号)
+    assert data["shortest_length"] == 4 and data["shortest"]
     first = data["shortest"][0]
     assert first["text"].startswith("亿航智能设备（广州）有限公司 —")
     assert first["text"].endswith(" 拉萨高新区")
-    assert len(first["steps"]) == 6 and first["key"].split() == [n["iri"] for n in first["nodes"]]
+    assert len(first["steps"]) == 4 and first["key"].split() == [n["iri"] for n in first["nodes"]]
     assert data["others"] == []  # nothing of at most 4 steps
     assert data["from"] == "亿航智能设备（广州）有限公司"  # the form shows the resolved name
     api = get_json(client, data["api"])
@@ -132,10 +133,12 @@ def test_path_names_are_matched_after_nfkc(client: FlaskClient) -> None:
 
 
 def test_no_path_is_said_plainly(client: FlaskClient) -> None:
-    html = get_html(client, "/explore/path?from=亿航&to=拉萨高新区&max=8&concepts=false")
+    # Without concepts, 广州 and 石河子 share no entity (拉萨 now meets 广州 through 国务院,
+    # which approved both the zone's reform and 拉萨's upgrade).
+    html = get_html(client, "/explore/path?from=亿航&to=石河子经开区&max=8&concepts=false")
     assert 'id="no-path"' in html and "之间没有路径" in html
     assert 'id="zg-graph"' not in html
-    en = get_json(client, "/explore/path.json?from=亿航&to=拉萨高新区&concepts=false&lang=en")
+    en = get_json(client, "/explore/path.json?from=亿航&to=石河子经开区&concepts=false&lang=en")
     assert en["connected"] is False and en["message"].startswith("no path between")
 
 

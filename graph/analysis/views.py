@@ -26,6 +26,7 @@ from graph.analysis.vocabulary import (
     HIERARCHY_PREDICATES,
     INVERSE_LABELS,
     LABEL_PREDICATES,
+    NOT_RELATIONS,
     Category,
     ReferenceMode,
     Vocabulary,
@@ -135,6 +136,8 @@ def entity_graph(
         for pred, obj in graph.predicate_objects(subj):
             if not isinstance(obj, URIRef) or (pred == RDF.type and not include_schema):
                 continue
+            if pred in NOT_RELATIONS:
+                continue
             c = cat(obj)
             if c in wanted or (c in ("concept", "division") and reference != "none"):
                 nodes.add(obj)
@@ -148,7 +151,7 @@ def entity_graph(
     edges: list[tuple[Node, Node, Node]] = []
     for s in nodes:
         for pr, ob in graph.predicate_objects(s):
-            if pr in LABEL_PREDICATES and isinstance(ob, Literal):
+            if (pr in LABEL_PREDICATES and isinstance(ob, Literal)) or pr in NOT_RELATIONS:
                 continue
             if pr == RDF.type and not include_schema:
                 continue

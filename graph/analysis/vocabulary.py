@@ -26,6 +26,7 @@ ReferenceMode = TypingLiteral["none", "linked", "all"]
 GEO_SF_WITHIN = URIRef("http://www.opengis.net/ont/geosparql#sfWithin")
 SCHEMA_TYPES = {
     OWL.Class,
+    RDFS.Datatype,
     OWL.ObjectProperty,
     OWL.DatatypeProperty,
     OWL.AnnotationProperty,
@@ -77,6 +78,9 @@ NAMESPACE_CATEGORIES = (
     (str(ZG._NS), "schema"),
 )
 LABEL_PREDICATES = set(PREFERRED_LABELS)
+#: Statements about a node's names rather than relations between things: where an English
+#: name comes from links every generated name to one concept, which no analysis should cross.
+NOT_RELATIONS = frozenset({ZG.englishNameOrigin})
 #: Predicates that climb a reference hierarchy; followed to give linked concepts their ancestors.
 HIERARCHY_PREDICATES = (SKOS.broader, ZG.parentDivision)
 CONTAINMENT_ROOTS = (SCHEMA.containedInPlace, GEO_SF_WITHIN, ZG.locatedIn, ZG.clusterIn)
