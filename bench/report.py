@@ -52,11 +52,17 @@ def targets(scale: dict[str, Any]) -> list[tuple[str, str, bool]]:
     if not scale["queries"]:  # --quick: throughput only
         return http_targets(scale)
     vs_ox, _ = ratio(scale, "ZoneGraph embedded", "Oxigraph server")
-    out.append(("query-mix p50 ≤ 1.25× Oxigraph server (geometric mean)", f"{vs_ox:.2f}×",
-                vs_ox <= 1.25))  # fmt: skip
+    out.append(
+        ("query-mix p50 ≤ 1.25× Oxigraph server (geometric mean)", f"{vs_ox:.2f}×", vs_ox <= 1.25)
+    )
     vs_rd, bound = ratio(scale, "rdflib-endpoint", "ZoneGraph embedded")
-    out.append(("query-mix ≥ 20× faster than rdflib-endpoint", f"{'≥' if bound else ''}"
-                f"{vs_rd:.0f}×", vs_rd >= 20))  # fmt: skip
+    out.append(
+        (
+            "query-mix ≥ 20× faster than rdflib-endpoint",
+            f"{'≥' if bound else ''}{vs_rd:.0f}×",
+            vs_rd >= 20,
+        )
+    )
     out += http_targets(scale)
     cold = scale.get("cold_start_s")
     if cold is not None:
@@ -112,9 +118,12 @@ def http_targets(scale: dict[str, Any]) -> list[tuple[str, str, bool]]:
 def markdown(results: dict[str, Any]) -> str:
     lines = ["# ZoneGraph benchmark", ""]
     m = results["machine"]
-    lines += [f"{m['cpus']} CPUs, Python {m['python']}; whole run "
-              f"{results['total_seconds'] / 60:.1f} min. Latencies in ms (p50 / p95 of up to 30 "
-              "runs after a warm-up), all over HTTP on 127.0.0.1.", ""]  # fmt: skip
+    lines += [
+        f"{m['cpus']} CPUs, Python {m['python']}; whole run "
+        f"{results['total_seconds'] / 60:.1f} min. Latencies in ms (p50 / p95 of up to 30 "
+        "runs after a warm-up), all over HTTP on 127.0.0.1.",
+        "",
+    ]
     for scale in results["scales"]:
         lines += [f"## {scale['quads']:,} quads (target {scale['target_triples']:,})", ""]
         lines += ["### Load and memory", "", "| system | load/build s | peak MB |", "|---|---|---|"]
@@ -164,14 +173,19 @@ def markdown(results: dict[str, Any]) -> str:
             bound = ">" if "timed_out" in row["rdflib-endpoint"] else ""
             r2 = f"{bound}{rd / zg:.0f}×" if zg and rd else "–"
             lines.append(f"| {q} | " + " | ".join(cells) + f" | {r1} | {r2} |")
-        lines += ["", "### HTTP throughput (wrk, 2 threads, 16 connections, "
-                  f"{results['settings']['http_seconds']} s each)", "",
-                  "Warm: one query text repeated (a response cache may answer it); cold: every "
-                  "request a distinct text (the query and a unique comment), so every one is "
-                  "parsed and evaluated. Ratios are to Oxigraph server in the same run.", "",
-                  "| query | mode | system | requests/s | ÷ Oxigraph disk | ÷ Oxigraph memory "
-                  "| p50 ms | p99 ms | errors/timeouts |",
-                  "|---|---|---|---|---|---|---|---|---|"]  # fmt: skip
+        lines += [
+            "",
+            "### HTTP throughput (wrk, 2 threads, 16 connections, "
+            f"{results['settings']['http_seconds']} s each)",
+            "",
+            "Warm: one query text repeated (a response cache may answer it); cold: every "
+            "request a distinct text (the query and a unique comment), so every one is "
+            "parsed and evaluated. Ratios are to Oxigraph server in the same run.",
+            "",
+            "| query | mode | system | requests/s | ÷ Oxigraph disk | ÷ Oxigraph memory "
+            "| p50 ms | p99 ms | errors/timeouts |",
+            "|---|---|---|---|---|---|---|---|---|",
+        ]
         for section, mode in (("http", "warm"), ("http_cold", "cold")):
             for kind, cells in scale.get(section, {}).items():
                 for name, c in cells.items():
@@ -181,25 +195,42 @@ def markdown(results: dict[str, Any]) -> str:
                     for peer in (OX_DISK, OX_MEMORY):
                         base = _rps(scale, section, kind, peer)
                         ratios.append(f"{rps / base:.2f}×" if base and rps else "–")
-                    lines.append(f"| {kind} | {mode} | {name} | {rps:.0f} | {ratios[0]} | "
-                                 f"{ratios[1]} | {c.get('p50', float('nan')) * 1000:.1f} | "
-                                 f"{c.get('p99', float('nan')) * 1000:.1f} | {errs} |")  # fmt: skip
+                    lines.append(
+                        f"| {kind} | {mode} | {name} | {rps:.0f} | {ratios[0]} | "
+                        f"{ratios[1]} | {c.get('p50', float('nan')) * 1000:.1f} | "
+                        f"{c.get('p99', float('nan')) * 1000:.1f} | {errs} |"
+                    )
         val, an = scale["validation"], scale["analyses"]
         if val.get("skipped"):
             lines += ["", "### Targets", "", "| target | measured | met |", "|---|---|---|"]
             lines += [f"| {t} | {v} | {'yes' if ok else '**no**'} |" for t, v, ok in targets(scale)]
             lines.append("")
             continue
-        lines += ["", "### Validation and analyses", "",
-                  "SHACL (graph.validate, pySHACL): " + (f"{val['seconds']:.1f} s, conforms: "
-                  f"{val['conforms']}, peak {val['peak_mb']:.0f} MB" if "seconds" in val else
-                  f"stopped after {val.get('timed_out', '?')} s" if "timed_out" in val else
-                  str(val)), ""]  # fmt: skip
+        lines += [
+            "",
+            "### Validation and analyses",
+            "",
+            "SHACL (graph.validate, pySHACL): "
+            + (
+                f"{val['seconds']:.1f} s, conforms: {val['conforms']}, peak {val['peak_mb']:.0f} MB"
+                if "seconds" in val
+                else f"stopped after {val.get('timed_out', '?')} s"
+                if "timed_out" in val
+                else str(val)
+            ),
+            "",
+        ]
         if "timed_out" not in an and "error" not in an:
-            lines += [f"Analyses on the data layer ({an['nodes']:,} nodes, {an['edges']:,} edges; "
-                      f"peak {an['peak_mb']:.0f} MB): " + ", ".join(
-                          f"{k} {v:.2f} s" for k, v in an.items()
-                          if isinstance(v, float) and k != "peak_mb"), ""]  # fmt: skip
+            lines += [
+                f"Analyses on the data layer ({an['nodes']:,} nodes, {an['edges']:,} edges; "
+                f"peak {an['peak_mb']:.0f} MB): "
+                + ", ".join(
+                    f"{k} {v:.2f} s"
+                    for k, v in an.items()
+                    if isinstance(v, float) and k != "peak_mb"
+                ),
+                "",
+            ]
         else:
             lines += [f"Analyses: {an}", ""]
         lines += ["### Targets", "", "| target | measured | met |", "|---|---|---|"]

@@ -127,10 +127,21 @@ def serve_zonegraph(name: str, args: list[str], workdir: Path, settings: list[st
     port = free_port()
     log = (workdir / f"{name}.log").open("wb")
     process = subprocess.Popen(
-        [ZONEGRAPH, *args, "serve", "--host", "127.0.0.1", "--port", str(port), *settings,
-         "--query-timeout=30", "--max-result-rows=1000000"],
-        stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
+        [
+            ZONEGRAPH,
+            *args,
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *settings,
+            "--query-timeout=30",
+            "--max-result-rows=1000000",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     return Target(name, ("127.0.0.1", port), "/sparql", {}, [process.pid], process)
 
 
@@ -138,8 +149,11 @@ def task(step: str, *args: str, timeout: float) -> dict[str, Any]:
     try:
         done = subprocess.run(
             [PY, "-m", "bench.tasks", step, *args],
-            cwd=REPO, capture_output=True, timeout=timeout, check=True,
-        )  # fmt: skip
+            cwd=REPO,
+            capture_output=True,
+            timeout=timeout,
+            check=True,
+        )
     except subprocess.TimeoutExpired:
         return {"timed_out": timeout}
     except subprocess.CalledProcessError as exc:
@@ -207,10 +221,22 @@ def throughput(
     script.write_text(LUA.format(body=body, cold="true" if cold else "false"), encoding="utf-8")
     url = f"http://{target.host_port[0]}:{target.host_port[1]}{target.path}"
     out = subprocess.run(
-        ["wrk", "-t2", "-c16", f"-d{seconds}s", "--timeout", "10s", "--latency", "-s", str(script),
-         url],
-        capture_output=True, text=True, timeout=seconds + 60,
-    ).stdout  # fmt: skip
+        [
+            "wrk",
+            "-t2",
+            "-c16",
+            f"-d{seconds}s",
+            "--timeout",
+            "10s",
+            "--latency",
+            "-s",
+            str(script),
+            url,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+    ).stdout
     result: dict[str, Any] = {}
     if m := re.search(r"Requests/sec:\s+([\d.]+)", out):
         result["rps"] = float(m.group(1))
@@ -246,8 +272,10 @@ def run_scale(
     try:
         data_dir = workdir / "zg-data"
         built = task("build", str(nq), str(data_dir), timeout=600)
-        out["load"]["ZoneGraph embedded"] = {"seconds": built.get("seconds"),
-                                             "peak_mb": built.get("peak_mb")}  # fmt: skip
+        out["load"]["ZoneGraph embedded"] = {
+            "seconds": built.get("seconds"),
+            "peak_mb": built.get("peak_mb"),
+        }
         out["reopen"] = task("reopen", str(data_dir), timeout=60)
         zg = serve_zonegraph("zg-embedded", ["--data-dir", str(data_dir)], workdir, [])
         targets.append(zg)
@@ -261,13 +289,21 @@ def run_scale(
         t = time.perf_counter()
         subprocess.run(
             [oxigraph_cli(), "load", "--location", str(ox_dir / "store"), "--file", str(nq)],
-            check=True, capture_output=True, timeout=600,
-        )  # fmt: skip
+            check=True,
+            capture_output=True,
+            timeout=600,
+        )
         ox_load = time.perf_counter() - t
         alone = start_oxigraph(ox_dir, timeout_s=None, read_only=True)
         port = int(alone.settings.query_url.rsplit(":", 1)[1].split("/")[0])
-        ox = Target("oxigraph", ("127.0.0.1", port), "/query", {"union-default-graph": ""},
-                    [alone.process.pid], alone)  # fmt: skip
+        ox = Target(
+            "oxigraph",
+            ("127.0.0.1", port),
+            "/query",
+            {"union-default-graph": ""},
+            [alone.process.pid],
+            alone,
+        )
         targets.append(ox)
         servers["Oxigraph server"] = ox
         out["load"]["Oxigraph server alone (oxigraph load)"] = {"seconds": ox_load}
@@ -276,8 +312,14 @@ def run_scale(
         publish_remote(data, mem.settings)
         out["load"]["Oxigraph server in memory (GSP)"] = {"seconds": time.perf_counter() - t}
         port = int(mem.settings.query_url.rsplit(":", 1)[1].split("/")[0])
-        oxm = Target("oxigraph-memory", ("127.0.0.1", port), "/query",
-                     {"union-default-graph": ""}, [mem.process.pid], mem)  # fmt: skip
+        oxm = Target(
+            "oxigraph-memory",
+            ("127.0.0.1", port),
+            "/query",
+            {"union-default-graph": ""},
+            [mem.process.pid],
+            mem,
+        )
         targets.append(oxm)
         servers["Oxigraph server (memory)"] = oxm
         if not args.quick:
@@ -329,9 +371,12 @@ def _peers(
         "zg-remote",
         [],
         workdir,
-        ["--store=remote", "--remote-dialect=oxigraph",
-         f"--remote-query-url={ox_remote.settings.query_url}"],
-    )  # fmt: skip
+        [
+            "--store=remote",
+            "--remote-dialect=oxigraph",
+            f"--remote-query-url={ox_remote.settings.query_url}",
+        ],
+    )
     zr.pids.append(ox_pid)
     targets += [zr, Target("ox-remote-engine", ("127.0.0.1", 0), "", {}, [], ox_remote)]
     wait_http(zr, time.monotonic() + 60)
@@ -340,8 +385,12 @@ def _peers(
     rport = free_port()
     t = time.perf_counter()
     rlog = (workdir / "rdflib.log").open("wb")
-    rproc = subprocess.Popen([PY, "-m", "bench.rdflib_app", str(nq), str(rport)], cwd=REPO,
-                             stdout=rlog, stderr=subprocess.STDOUT)  # fmt: skip
+    rproc = subprocess.Popen(
+        [PY, "-m", "bench.rdflib_app", str(nq), str(rport)],
+        cwd=REPO,
+        stdout=rlog,
+        stderr=subprocess.STDOUT,
+    )
     rd = Target("rdflib-endpoint", ("127.0.0.1", rport), "/", {}, [rproc.pid], rproc)
     targets.append(rd)
     wait_http(rd, time.monotonic() + 600)
@@ -376,24 +425,35 @@ def _query_mix(
             ):
                 # rdflib's engine grows at least linearly: skip a certain timeout, which
                 # would cost a restart (a reload of the data) to stop it.
-                row[name] = {"timed_out": args.rdflib_cap, "skipped": True,
-                             "previous_p50": before.get("p50")}  # fmt: skip
+                row[name] = {
+                    "timed_out": args.rdflib_cap,
+                    "skipped": True,
+                    "previous_p50": before.get("p50"),
+                }
                 continue
-            row[name] = latency(target, text, accept, budget=3 if slow else 2,
-                                cap=args.rdflib_cap if slow else 30)  # fmt: skip
+            row[name] = latency(
+                target, text, accept, budget=3 if slow else 2, cap=args.rdflib_cap if slow else 30
+            )
             if "timed_out" in row[name] and slow and restarts < 2:
                 restarts += 1
                 rd.stop()  # it would keep computing: restart it for the next query
                 rproc = subprocess.Popen(
-                    [PY, "-m", "bench.rdflib_app", str(nq), str(rport)], cwd=REPO,
-                    stdout=rlog, stderr=subprocess.STDOUT,
-                )  # fmt: skip
+                    [PY, "-m", "bench.rdflib_app", str(nq), str(rport)],
+                    cwd=REPO,
+                    stdout=rlog,
+                    stderr=subprocess.STDOUT,
+                )
                 rd.process, rd.pids = rproc, rd.pids + [rproc.pid]
                 wait_http(rd, time.monotonic() + 600)
         out["queries"][path.stem] = row
-        print(f"  {path.stem}: " + ", ".join(
-            f"{n} {v.get('p50', 0) * 1000:.1f} ms" if "p50" in v else f"{n} {v}"
-            for n, v in row.items()), flush=True)  # fmt: skip
+        print(
+            f"  {path.stem}: "
+            + ", ".join(
+                f"{n} {v.get('p50', 0) * 1000:.1f} ms" if "p50" in v else f"{n} {v}"
+                for n, v in row.items()
+            ),
+            flush=True,
+        )
 
 
 def main() -> None:

@@ -149,9 +149,11 @@ def init_app(app: Flask) -> None:
     def _favicon() -> Response:
         """Browsers ask for it on every site; answer with the icon rather than a 404 page."""
         return send_from_directory(
-            app.static_folder or "static", "favicon.ico", mimetype="image/vnd.microsoft.icon",
+            app.static_folder or "static",
+            "favicon.ico",
+            mimetype="image/vnd.microsoft.icon",
             max_age=7 * 24 * 3600,
-        )  # fmt: skip
+        )
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:

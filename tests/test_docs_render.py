@@ -19,8 +19,10 @@ ONTOLOGY = "https://w3id.org/zonegraph/ontology"
 def test_docs_render_the_ontology_and_each_scheme(tmp_path: Path) -> None:
     run = subprocess.run(
         [str(ZONEGRAPH), "docs", "-o", str(tmp_path / "docs")],
-        capture_output=True, text=True, timeout=600,
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert run.returncode == 0, run.stderr
     assert run.stderr == ""
     page = (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")

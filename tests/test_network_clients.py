@@ -73,8 +73,9 @@ def test_networkx_reads_every_export(written: list[dict]) -> None:
         g = reader(io.BytesIO(item["path"].read_bytes()))
         expected = item["graph"]
         assert (g.number_of_nodes(), g.number_of_edges()) == (
-            expected.number_of_nodes(), expected.number_of_edges()
-        ), item["name"]  # fmt: skip
+            expected.number_of_nodes(),
+            expected.number_of_edges(),
+        ), item["name"]
         if item["fmt"] == "gexf":
             assert all("networkx_key" not in d for *_, d in g.edges(data=True)), item["name"]
             assert b"networkx_key" not in item["path"].read_bytes()
@@ -87,8 +88,9 @@ def test_igraph_reads_every_graphml_without_warnings(written: list[dict]) -> Non
             g = igraph.Graph.Read_GraphML(str(item["path"]))
         expected = item["graph"]
         assert (g.vcount(), g.ecount()) == (
-            expected.number_of_nodes(), expected.number_of_edges()
-        ), item["name"]  # fmt: skip
+            expected.number_of_nodes(),
+            expected.number_of_edges(),
+        ), item["name"]
         assert "label_zh" in g.vs.attributes()
         edge_keys = {k for *_, d in expected.edges(data=True) for k in d}
         assert edge_keys - {"id", "key"} <= set(g.es.attributes()), item["name"]
@@ -98,13 +100,16 @@ def test_graphology_reads_every_export(written: list[dict]) -> None:
     for item in written:
         run = subprocess.run(
             ["node", str(JS / "read_network.js"), item["fmt"], str(item["path"])],
-            capture_output=True, text=True, timeout=120,
-        )  # fmt: skip
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, f"{item['name']} {item['fmt']}: {run.stderr[-2000:]}"
         read = json.loads(run.stdout)
         expected = item["graph"]
         assert (read["nodes"], read["edges"]) == (
-            expected.number_of_nodes(), expected.number_of_edges()
-        ), item["name"]  # fmt: skip
+            expected.number_of_nodes(),
+            expected.number_of_edges(),
+        ), item["name"]
         assert {"label", "label_zh", "label_en"} <= set(read["nodeKeys"])
         assert "networkx_key" not in read["edgeKeys"]

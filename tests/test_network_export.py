@@ -24,8 +24,10 @@ def test_graphml_round_trip(mini: views.Prepared) -> None:
     assert g.is_multigraph()  # 亿航 is both located and registered in the zone
     d = g.nodes[BI]
     assert (d["label"], d["label_zh"], d["label_en"]) == (
-        "广州国际生物岛", "广州国际生物岛", "Guangzhou International Bio Island"
-    )  # fmt: skip
+        "广州国际生物岛",
+        "广州国际生物岛",
+        "Guangzhou International Bio Island",
+    )
     assert (d["class"], d["class_zh"], d["category"]) == ("zg:Park", "园区", "entity")
     predicates = {e["predicate_pname"] for e in g[EHANG][GZ].values()}
     assert predicates == {"zg:locatedIn", "zg:registeredIn"}
@@ -43,9 +45,14 @@ def test_gexf_round_trip(mini: views.Prepared) -> None:
     assert "https://w3id.org/zonegraph/ontology#hasMember" in preds
 
 
-@pytest.mark.parametrize("view, nodes, edges", [
-    ("containment", 9, 7), ("industry", 9, 6), ("policy", 6, 5),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    "view, nodes, edges",
+    [
+        ("containment", 9, 7),
+        ("industry", 9, 6),
+        ("policy", 6, 5),
+    ],
+)
 def test_every_view_exports(mini: views.Prepared, view: str, nodes: int, edges: int) -> None:
     for fmt, reader in (("graphml", nx.read_graphml), ("gexf", nx.read_gexf)):
         g = reader(io.BytesIO(nx_export.export(mini, fmt, view)))
@@ -70,8 +77,10 @@ def test_csv_for_gephi(mini: views.Prepared) -> None:
     assert len(nodes) == 18
     row = next(r for r in nodes if r["Id"] == BI)
     assert (row["Label"], row["label_en"], row["class"]) == (
-        "广州国际生物岛", "Guangzhou International Bio Island", "zg:Park"
-    )  # fmt: skip
+        "广州国际生物岛",
+        "Guangzhou International Bio Island",
+        "zg:Park",
+    )
     edges = list(csv.DictReader(io.StringIO(nx_export.export(mini, "edges.csv").decode())))
     assert len(edges) == 25 and len({e["Id"] for e in edges}) == 25
     assert {e["Type"] for e in edges} == {"Directed"}

@@ -88,8 +88,9 @@ def test_a_terminated_build_leaves_no_staging(tmp_path: Path) -> None:
     data = tmp_path / "data"
     proc = subprocess.Popen(
         [str(ZONEGRAPH), "--data-dir", str(data), "build", "--skip-validation"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
 
     def staged() -> list[Path]:
         folder = data / RELEASES

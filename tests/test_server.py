@@ -207,8 +207,12 @@ def test_rdflib_update_store_named_graph_workflow(server: Server) -> None:
     assert dropped.value.code == 400
     assert "does not exist" in json.loads(dropped.value.read())["error"]
     store.rollback()
-    for silent in (f"CREATE SILENT GRAPH <{name}>", f"CREATE SILENT GRAPH <{name}>",
-                   f"DROP SILENT GRAPH <{name}>", f"DROP SILENT GRAPH <{name}>"):  # fmt: skip
+    for silent in (
+        f"CREATE SILENT GRAPH <{name}>",
+        f"CREATE SILENT GRAPH <{name}>",
+        f"DROP SILENT GRAPH <{name}>",
+        f"DROP SILENT GRAPH <{name}>",
+    ):
         store.update(silent)
 
 

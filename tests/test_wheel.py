@@ -116,10 +116,21 @@ def test_installed_explorer_has_its_editor_and_graph_views(installed: Path) -> N
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["PATH"] = "/usr/bin:/bin"  # no npm, no checkout tools needed
     proc = subprocess.Popen(
-        [str(installed / "venv/bin/zonegraph"), "--data-dir", str(installed / "data"),
-         "serve", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=outside, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            str(installed / "venv/bin/zonegraph"),
+            "--data-dir",
+            str(installed / "data"),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=outside,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
 
     def get(path: str) -> bytes:

@@ -334,9 +334,10 @@ def groupings(graph: Graph | Prepared) -> list[str]:
     """Every named grouping in the entity graph, ordered by zh label."""
     p = prepare(graph)
     found = [
-        n for n, d in p.entity.nodes(data=True)
+        n
+        for n, d in p.entity.nodes(data=True)
         if d["category"] == "entity" and p.vocab.is_a(URIRef(n), ZG.NamedGrouping)
-    ]  # fmt: skip
+    ]
     return sorted(found, key=lambda n: (p.entity.nodes[n]["label_zh"], n))
 
 
@@ -384,8 +385,21 @@ def alternate_names(graph: Graph, node: str) -> list[str]:
 
 
 __all__ = [
-    "INVERSE_LABELS", "Prepared", "Vocabulary", "alternate_names", "containment_tree",
-    "ego_graph", "entity_graph", "grouping_members", "grouping_subgraph", "groupings",
-    "industry_bipartite", "industry_projection", "node_id", "policy_graph", "prepare",
-    "rdf_graph", "undirected",
-]  # fmt: skip
+    "INVERSE_LABELS",
+    "Prepared",
+    "Vocabulary",
+    "alternate_names",
+    "containment_tree",
+    "ego_graph",
+    "entity_graph",
+    "grouping_members",
+    "grouping_subgraph",
+    "groupings",
+    "industry_bipartite",
+    "industry_projection",
+    "node_id",
+    "policy_graph",
+    "prepare",
+    "rdf_graph",
+    "undirected",
+]
