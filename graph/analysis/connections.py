@@ -24,7 +24,8 @@ from graph.analysis.results import (
     ref,
     sorted_refs,
 )
-from graph.analysis.views import INVERSE_LABELS, Prepared, containment_tree, prepare, undirected
+from graph.analysis.views import Prepared, containment_tree, prepare, undirected
+from graph.analysis.vocabulary import INVERSE_LABELS
 from graph.errors import AnalysisError
 from graph.namespaces import ZG
 

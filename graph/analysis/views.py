@@ -382,24 +382,3 @@ def ego_graph(graph: Graph | Prepared, center: str, radius: int = 1) -> nx.Multi
 def alternate_names(graph: Graph, node: str) -> list[str]:
     """Alternate labels of a node (short names, full-width variants), for display."""
     return sorted({str(o) for pred in ALTERNATE_LABELS for o in graph.objects(URIRef(node), pred)})
-
-
-__all__ = [
-    "INVERSE_LABELS",
-    "Prepared",
-    "Vocabulary",
-    "alternate_names",
-    "containment_tree",
-    "ego_graph",
-    "entity_graph",
-    "grouping_members",
-    "grouping_subgraph",
-    "groupings",
-    "industry_bipartite",
-    "industry_projection",
-    "node_id",
-    "policy_graph",
-    "prepare",
-    "rdf_graph",
-    "undirected",
-]
