@@ -1,13 +1,14 @@
 """The fixtures every test shares, built once per session because they are read-only.
 
 This file owns them all (flaskr's conftest): the compiled dataset, the one published data
-directory, the app serving it with its client, a CLI runner bound to it, and the prepared
-analysis graphs. An app with other settings comes from `tests.helpers_server.make_app`, the
-one factory, and a test that writes builds its own directory.
+directory (and a module's writable copy of it), the app serving it with its client, a CLI
+runner bound to it, and the prepared analysis graphs. An app with other settings comes from
+`tests.helpers_server.make_app`, the one factory; a test that builds makes its own directory.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -43,6 +44,16 @@ def data_dir(built: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Pa
     (validation is tested on its own, so it is not repeated here)."""
     path = tmp_path_factory.mktemp("published")
     pipeline.run(path, nquads=nquads_bytes(built.dataset), validate=False)
+    return path
+
+
+@pytest.fixture(scope="module")
+def writable_dir(data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A module's own copy of the published directory, for tests that accept updates: an
+    accepted update is journalled beside its release (it survives restarts), so it must not
+    reach the shared directory that every other test reads."""
+    path = tmp_path_factory.mktemp("writable")
+    shutil.copytree(data_dir, path, symlinks=True, dirs_exist_ok=True)
     return path
 
 

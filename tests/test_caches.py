@@ -36,8 +36,8 @@ ADDED_TRIPLES = 4
 
 
 @pytest.fixture(scope="module")
-def app(data_dir: Path) -> Iterator[Flask]:
-    with make_app(data_dir, update_token=TOKEN, query_workers=1) as app:
+def app(writable_dir: Path) -> Iterator[Flask]:
+    with make_app(writable_dir, update_token=TOKEN, query_workers=1) as app:
         yield app
 
 

@@ -57,8 +57,8 @@ JUST_UNDER = "SELECT ?x WHERE { BIND(" + "CONCAT(" * 990 + "'a'" + ")" * 990 + "
 SAYS = f"nests deeper than {MAX_NESTING} levels"
 
 
-def test_every_construct_at_10000_levels_gets_a_400_that_says_so(data_dir: Path) -> None:
-    with make_app(data_dir, query_workers=1, update_token="t") as app:
+def test_every_construct_at_10000_levels_gets_a_400_that_says_so(writable_dir: Path) -> None:
+    with make_app(writable_dir, query_workers=1, update_token="t") as app:
         client = app.test_client()
         for name, text in DEEP.items():
             if text.startswith("INSERT"):

@@ -17,8 +17,8 @@ PROBE = "ASK { <urn:zg:cache-test> <urn:zg:p> 1 }"
 
 
 @pytest.fixture(scope="module")
-def app(data_dir: Path) -> Iterator[Flask]:
-    with make_app(data_dir, update_token=TOKEN, query_workers=2) as app:
+def app(writable_dir: Path) -> Iterator[Flask]:
+    with make_app(writable_dir, update_token=TOKEN, query_workers=2) as app:
         yield app
 
 

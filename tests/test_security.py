@@ -66,8 +66,8 @@ def test_read_only_without_a_token(data_dir: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def writable(data_dir: Path) -> Iterator[Flask]:
-    with make_app(data_dir, update_token=TOKEN, query_timeout=2) as app:
+def writable(writable_dir: Path) -> Iterator[Flask]:
+    with make_app(writable_dir, update_token=TOKEN, query_timeout=2) as app:
         yield app
 
 

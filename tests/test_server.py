@@ -38,13 +38,13 @@ CONSTRUCT { ?s rdfs:label ?l } WHERE { GRAPH <https://w3id.org/zonegraph/graph/d
 
 
 @pytest.fixture(scope="module")
-def server(data_dir: Path) -> Iterator[Server]:
+def server(writable_dir: Path) -> Iterator[Server]:
     settings = {
         "ZONEGRAPH_QUERY_TIMEOUT": 3,
         "ZONEGRAPH_QUERY_WORKERS": 2,
         "ZONEGRAPH_UPDATE_TOKEN": TOKEN,
     }
-    srv = Server(data_dir, settings)
+    srv = Server(writable_dir, settings)
     yield srv
     srv.stop()
 

@@ -190,7 +190,7 @@ def _outcome(status: int, body: str) -> str:
 
 
 def test_no_spelling_reaches_the_listener(
-    data_dir: Path, target: tuple[Listener, Listener]
+    data_dir: Path, writable_dir: Path, target: tuple[Listener, Listener]
 ) -> None:
     v4, v6 = target
     bases = hosts(v4.port, v6.port)
@@ -198,7 +198,7 @@ def test_no_spelling_reaches_the_listener(
     updates = [u for base in bases for u in update_spellings(base)]
     outcomes: dict[str, int] = {}
     server = Server(
-        data_dir,
+        writable_dir,
         {"ZONEGRAPH_UPDATE_TOKEN": TOKEN, "ZONEGRAPH_QUERY_TIMEOUT": 20},
     )
     try:
