@@ -145,10 +145,17 @@ class NameIndex:
             for iri, (kind, name) in hits.items():
                 # a primary label beats an alternate or identifier that matches as well
                 offer(iri, score if kind == EXACT_LABEL else score * 0.99, name)
-        if not best:
-            # only when nothing contains the text (a typo): similarity over every key costs
-            # a second per query at registry scale, while substring hits are already ranked
-            close = difflib.get_close_matches(key, list(self.names), n=limit, cutoff=0.5)
+        if not best or max(score for score, _ in best.values()) < SUBSTRING_MATCH:
+            # Nothing contains the text, or only pieces of it are names (a typo such as
+            # "bio islnd" holds the pinyin "guangzhou"): close spellings, among keys that
+            # begin alike and are about as long, since similarity over every key costs a
+            # second per query at registry scale.
+            near = [
+                k
+                for k in self.names
+                if k[:1] == key[:1] and abs(len(k) - len(key)) <= len(key) // 3 + 2
+            ]
+            close = difflib.get_close_matches(key, near, n=limit, cutoff=0.5)
             for name_key in close:
                 ratio = difflib.SequenceMatcher(None, key, name_key).ratio() * 0.6
                 for iri, (_, name) in self.names[name_key].items():

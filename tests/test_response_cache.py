@@ -36,7 +36,7 @@ def test_a_repeated_query_is_answered_from_the_cache(app: Flask) -> None:
     assert cache.hits == hits + 1
     assert again.status_code == first.status_code == 200
     assert again.data == first.data and again.mimetype == first.mimetype
-    assert again.headers["ZoneGraph-Rows"] == first.headers["ZoneGraph-Rows"] == "3"
+    assert again.data.count(b'"s":') == 3  # the complete answer, not a shortened one
     csv = client.get("/sparql", query_string={"query": query}, headers={"Accept": "text/csv"})
     assert csv.mimetype == "text/csv" and csv.data != first.data  # negotiation is in the key
 
