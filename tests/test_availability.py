@@ -28,6 +28,7 @@ from typing import Any
 
 import pytest
 
+from graph.store.pool import default_workers
 from tests.helpers_server import REPO, RUNAWAY, Server, pid_alive, query_workers, wait_for
 
 pytestmark = pytest.mark.server
@@ -161,6 +162,10 @@ def test_a_worker_lost_mid_query_is_a_503_or_a_retry(server: Server) -> None:
 
 
 def test_a_dead_idle_worker_is_replaced_without_a_request(server: Server) -> None:
+    # Earlier tests stop runaway queries by retiring workers: wait until the pool is back at
+    # its size (its replacements started), so that the count below is the steady one.
+    size = default_workers()
+    wait_for(lambda: len(query_workers(server.proc.pid)) == size, "the pool at its size")
     before = query_workers(server.proc.pid)
     victim = before[0]
     os.kill(victim, signal.SIGKILL)
