@@ -10,6 +10,7 @@ import os
 import subprocess
 import threading
 import time
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from typing import Any
@@ -51,8 +52,9 @@ class Pool:
     stop: threading.Event = field(default_factory=threading.Event)
 
 
-class PoolCare:
-    """Everything about the pool that is not starting or killing a process."""
+class PoolCare(ABC):
+    """Everything about the pool that is not starting or killing a process (EmbeddedBackend
+    starts and kills them: the two abstract methods)."""
 
     timeout: float
     policy: Policy
@@ -60,11 +62,13 @@ class PoolCare:
     _scheduler: Scheduler[Worker]
     _log: list[str]
 
+    @abstractmethod
     def _kill(self, w: Worker) -> None:
-        raise NotImplementedError
+        """Kill and reap a worker once."""
 
+    @abstractmethod
     def _replace(self) -> None:
-        raise NotImplementedError
+        """Start a worker in the background in place of one that is gone."""
 
     def _watch(self) -> None:
         """Replace workers that died while idle, and top the pool up after failed starts,
