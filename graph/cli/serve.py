@@ -38,9 +38,11 @@ def load_app(target: str = "") -> Any:
     """Make the app in the serving process from the settings the parent left in the env."""
     import multiprocessing.util
 
+    from graph.store.worker import watch_parent
     from service import create_app
     from service.state import close_backend
 
+    watch_parent()  # a `kill -9` of `zonegraph serve` must not leave this process behind
     app = create_app(json.loads(os.environ.get(SETTINGS_ENV, "{}")))
     multiprocessing.util.Finalize(None, close_backend, args=(app,), exitpriority=10)
     return app

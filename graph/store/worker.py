@@ -247,8 +247,9 @@ def _open_store(kind: str, value: Any) -> ox.Store:
     return store
 
 
-def _watch_parent() -> None:
-    """Exit when the server dies, even mid-query (a killed parent runs no clean-up)."""
+def watch_parent() -> None:
+    """Exit when the parent dies, even mid-query (a killed parent runs no clean-up): query
+    workers watch the server, and the server's granian worker watches `zonegraph serve`."""
     parent = os.getppid()
 
     def watch() -> None:
@@ -275,7 +276,7 @@ def main(conn: Connection, network: str = "offline") -> None:
     """Serve requests until the pipe closes; every answer is ("ok", value) or ("error", …)."""
     if not _confine(conn, network):
         return
-    _watch_parent()
+    watch_parent()
     try:
         holder = _open(conn.recv())
     except Exception as exc:  # reported to the parent, which raises StoreError
