@@ -35,11 +35,16 @@ install: $(STAMP)
 # Debian packages the tests need: Chromium for the browser tests, Virtuoso as a remote engine,
 # node for the graphology client.
 system-deps:
-	@if ! command -v chromium >/dev/null 2>&1 || ! command -v virtuoso-t >/dev/null 2>&1 \
-		|| ! command -v java >/dev/null 2>&1 || ! command -v node >/dev/null 2>&1 \
-		|| ! fc-list :lang=zh | grep -q .; then \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			chromium virtuoso-opensource default-jre-headless fonts-noto-cjk nodejs npm >/dev/null; \
+	@pkgs=""; \
+	command -v chromium >/dev/null 2>&1 || pkgs="$$pkgs chromium"; \
+	command -v virtuoso-t >/dev/null 2>&1 || pkgs="$$pkgs virtuoso-opensource"; \
+	command -v java >/dev/null 2>&1 || pkgs="$$pkgs default-jre-headless"; \
+	command -v node >/dev/null 2>&1 || pkgs="$$pkgs nodejs"; \
+	command -v npm >/dev/null 2>&1 || pkgs="$$pkgs npm"; \
+	fc-list :lang=zh 2>/dev/null | grep -q . || pkgs="$$pkgs fonts-noto-cjk"; \
+	if [ -n "$$pkgs" ]; then \
+		echo "installing Debian packages:$$pkgs"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$pkgs >/dev/null; \
 	fi
 
 build: install
