@@ -31,6 +31,8 @@ class ZG(DefinedNamespace):
     CuratorAssertion: URIRef
     CuratorBasisScheme: URIRef
     CustomsSpecialSupervisionArea: URIRef
+    DatePrecision: URIRef
+    DatePrecisionScheme: URIRef
     DevelopmentStage: URIRef
     DevelopmentStageScheme: URIRef
     DevelopmentZone: URIRef
@@ -107,6 +109,7 @@ class ZG(DefinedNamespace):
     comparator: URIRef
     curatedIn: URIRef
     date: URIRef
+    datePrecision: URIRef
     declaredMemberCount: URIRef
     defaultUnit: URIRef
     directSpeech: URIRef
@@ -271,6 +274,7 @@ PREFIXES: dict[str, str] = {
     "dist": BASE + "concept/distinction/",
     "scale": BASE + "concept/scale/",
     "stage": BASE + "concept/stage/",
+    "dprec": BASE + "concept/date-precision/",
     "basis": BASE + "concept/basis/",
     "skind": BASE + "concept/statement-kind/",
     "ztype": BASE + "concept/zone-type/",

@@ -252,7 +252,8 @@ def test_lhasa_upgrade_is_a_dated_event(union_graph: Graph) -> None:
     )
     assert len(rows) == 1
     date, before, after, number, issued, issuer, level = rows[0]  # type: ignore[misc]
-    assert (str(date), str(number), str(issued)) == ("2022", "国函〔2022〕143号", "2022")
+    year = "2022-01-01T00:00:00+08:00"  # year precision: the start of 2022, Beijing time
+    assert (str(date), str(number), str(issued)) == (year, "国函〔2022〕143号", year)
     assert before == URIRef(str(CONCEPT) + "zone-type/202")
     assert after == URIRef(str(CONCEPT) + "zone-type/103")
     assert issuer == URIRef(BASE + "id/org/state-council")

@@ -10,9 +10,10 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
-from rdflib import RDF, RDFS, SKOS, XSD, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from graph.dates import dated
 from graph.errors import SourceError, not_a_file
 from graph.namespaces import BASE, CONCEPT, ID, ZG
 
@@ -66,7 +67,8 @@ def divisions(folder: Path) -> Graph:
     # Typed as the tables their rows come from: every entity of the reference graph has a type.
     g.add((DIVISION_DATASET, RDF.type, ZG.SourceTable))
     # The year of the edition, as its name gives it (codes as of 2023-06-30, per the README).
-    g.add((DIVISION_DATASET, DCTERMS.issued, Literal("2023", datatype=XSD.gYear)))
+    g.add((DIVISION_DATASET, DCTERMS.issued, dated(2023)[0]))
+    g.add((DIVISION_DATASET, ZG.datePrecision, dated(2023)[1]))
     g.add((DIVISION_DATASET, RDFS.label, Literal("统计用区划代码(2023)", lang="zh")))
     g.add(
         (DIVISION_DATASET, RDFS.label, Literal("NBS statistical division codes (2023)", lang="en"))
@@ -121,7 +123,8 @@ def industries(folder: Path) -> Graph:
         else:
             g.add((node, SKOS.broader, gbt_iri(parent)))
     g.add((GBT_DATASET, RDF.type, ZG.SourceTable))
-    g.add((GBT_DATASET, DCTERMS.issued, Literal("2017", datatype=XSD.gYear)))  # GB/T 4754-2017
+    g.add((GBT_DATASET, DCTERMS.issued, dated(2017)[0]))  # GB/T 4754-2017
+    g.add((GBT_DATASET, ZG.datePrecision, dated(2017)[1]))
     g.add((GBT_DATASET, RDFS.label, Literal("GB/T 4754-2017 国民经济行业分类", lang="zh")))
     g.add((GBT_DATASET, RDFS.label, Literal("GB/T 4754-2017 industry classification", lang="en")))
     g.add(

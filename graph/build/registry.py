@@ -45,6 +45,7 @@ from graph.build.registry_table import (
     zone_type_iri,
     zone_types,
 )
+from graph.dates import dated
 from graph.errors import SourceError
 from graph.namespaces import ID, ZG
 
@@ -299,7 +300,8 @@ def _evidence(prov: Graph) -> None:
             ),
         )
     )
-    prov.add((TABLE, DCTERMS.issued, Literal("2018", datatype=XSD.gYear)))
+    prov.add((TABLE, DCTERMS.issued, dated(2018)[0]))
+    prov.add((TABLE, ZG.datePrecision, dated(2018)[1]))
     prov.add(
         (
             TABLE,
@@ -354,7 +356,9 @@ def _status_change(
     doc = URIRef(EVIDENCE_NS + change.document)
     prov.add((doc, RDF.type, ZG.OfficialDocument))
     prov.add((doc, ZG.documentNumber, Literal(change.number)))
-    prov.add((doc, DCTERMS.issued, Literal(change.year, datatype=XSD.gYear)))
+    issued, precision = dated(int(change.year))
+    prov.add((doc, DCTERMS.issued, issued))
+    prov.add((doc, ZG.datePrecision, precision))
     prov.add((doc, DCTERMS.publisher, STATE_COUNCIL))
     prov.add((doc, RDFS.label, Literal(change.number, lang="zh")))
     prov.add((doc, RDFS.label, Literal(change.doc_label_en, lang="en")))
@@ -365,7 +369,8 @@ def _status_change(
     w.add(event, RDFS.label, Literal(change.label_zh, lang="zh"), ev, CURATED_HERE)
     w.add(event, RDFS.label, Literal(change.label_en, lang="en"), ev, CURATED_HERE)
     w.add(event, ZG.subject, zone, ev, CURATED_HERE)
-    w.add(event, ZG.date, Literal(change.year, datatype=XSD.gYear), ev, CURATED_HERE)
+    w.add(event, ZG.date, issued, ev, CURATED_HERE)
+    w.add(event, ZG.datePrecision, precision, ev, CURATED_HERE)
     w.add(event, ZG.typeBefore, zone_type_iri(change.type_before), ev, CURATED_HERE)
     w.add(event, ZG.typeAfter, zone_type_iri(change.type_after), ev, CURATED_HERE)
     w.add(event, ZG.approvedBy, STATE_COUNCIL, ev, CURATED_HERE)

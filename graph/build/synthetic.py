@@ -27,6 +27,7 @@ from rdflib.namespace import RDF, RDFS, SKOS
 
 from graph import resources
 from graph.build import load_ontology, reference
+from graph.dates import lexical
 from graph.namespaces import (
     BASE,
     DATA_GRAPH,
@@ -255,8 +256,8 @@ def generate(triples: int, seed: int = 1) -> bytes:
     for year in YEARS:
         period = f"{ID}period/{year}"
         w.labelled(period, ZG + "Period", f"{year}年", str(year))
-        w.fact(period, ZG + "startDate", _lit(f"{year}-01-01", datatype=XSD + "date"))
-        w.fact(period, ZG + "endDate", _lit(f"{year}-12-31", datatype=XSD + "date"))
+        w.fact(period, ZG + "startDate", _lit(lexical(year), datatype=XSD + "dateTime"))
+        w.fact(period, ZG + "endDate", _lit(lexical(year, 12, 31), datatype=XSD + "dateTime"))
     counties = rng.sample(ref.counties, len(ref.counties))
     n = 0
     while w.count + len(ontology) + used.size + 3 < triples:  # 3: the document's own

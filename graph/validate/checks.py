@@ -360,7 +360,8 @@ def _quotes_of(g: Graph, s: Node, p: Node, o: Node) -> Iterator[tuple[str, str |
                 continue
             doc = g.value(evidence, ZG.inDocument)
             temporal = g.value(doc, DCTERMS.temporal) if doc is not None else None
-            yield str(exact), (str(temporal) if temporal is not None else None)
+            # The report month: the first seven characters of its xsd:dateTime (month precision).
+            yield str(exact), (str(temporal)[:7] if temporal is not None else None)
 
 
 def _untyped(g: Graph) -> Iterator[Finding]:
