@@ -186,6 +186,7 @@ class ZG(DefinedNamespace):
     typeBefore: URIRef
     typeClass: URIRef
     typeLevel: URIRef
+    unitNotListedIn: URIRef
     verbatim: URIRef
     words: URIRef
     zoneLevel: URIRef

@@ -65,6 +65,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from service import registry_pages
 
     registry_pages.init_app(app)  # /registry/…: GB/T 37028 zones by province × type, zone lists
+    from service import registry_analysis
+
+    registry_analysis.init_app(app)  # /registry/analysis, /api/registry/…: registry analyses
 
     from service import cache
 

@@ -28,6 +28,7 @@ from graph.build.registry_names import generated_english, place_words
 from graph.build.registry_table import (
     BASIS_NS,
     CODE_DATATYPE,
+    CURATED_UNITS,
     CURATORS,
     ENGLISH_FILE,
     EVIDENCE_NS,
@@ -42,6 +43,7 @@ from graph.build.registry_table import (
     match_statistical_units,
     read_rows,
     row_iri,
+    statistical_unit_codes,
     zone_type_iri,
     zone_types,
 )
@@ -204,7 +206,7 @@ def build_registry(folder: Path, ontology: Graph, article: Graph) -> Registry:
         w.add(zone, ZG.inDivision, division_iri(row.city_code or row.province_code), ev, where)
         _names(w, zone, row, article, english, places, type_en, ev, where)
         if row.code in units:
-            mapped = [*ev, URIRef(EVIDENCE_NS + "gbt37028-nbs-statistical-units")]
+            mapped = [*ev, _unit_evidence(reg.provenance, units[row.code])]
             w.add(zone, ZG.statisticalUnit, division_iri(units[row.code]), mapped, where)
         if change is not None:
             _status_change(w, reg.provenance, zone, change, types)
@@ -212,8 +214,21 @@ def build_registry(folder: Path, ontology: Graph, article: Graph) -> Registry:
         assertion = URIRef(EVIDENCE_NS + "not-in-gbt37028-" + str(zone).rsplit("/", 1)[1])
         _assertion(reg.provenance, assertion, "inference", why_zh, why_en, [TABLE])
         w.add(zone, ZG.notListedIn, TABLE, [assertion], CURATED_HERE)
+    unlisted = URIRef(EVIDENCE_NS + "gbt37028-nbs-units-not-listed")
+    for area in statistical_unit_codes(folder):
+        if area["code"] not in units.values():
+            w.add(division_iri(area["code"]), ZG.unitNotListedIn, TABLE, [unlisted], CURATED_HERE)
     w.close()
     return reg
+
+
+def _unit_evidence(prov: Graph, unit: str) -> URIRef:
+    """The shared name rule, or the curators' own assertion for a unit matched by hand."""
+    if (curated := CURATED_UNITS.get(unit)) is None:
+        return URIRef(EVIDENCE_NS + "gbt37028-nbs-statistical-units")
+    node = URIRef(EVIDENCE_NS + f"gbt37028-nbs-unit-{unit}")
+    _assertion(prov, node, "general-knowledge", curated.why_zh, curated.why_en, [TABLE])
+    return node
 
 
 def _names(
@@ -337,10 +352,21 @@ def _evidence(prov: Graph) -> None:
         prov,
         URIRef(EVIDENCE_NS + "gbt37028-nbs-statistical-units"),
         "reference-mapping",
-        "统计用区划代码第5位为7的县级单位与同省同名的功能区相对应（名称去掉省名、市字，统一高新区的写法）。",
-        "An NBS county-level unit whose code has 7 as 5th digit is the registry zone of its "
-        "province with the same name, once province prefixes, 市 and spellings of the "
-        "high-tech type word are normalised.",
+        "统计用区划代码第5位为7的县级单位与同省同名（表中有城市的，须同城市）的唯一功能区相对应"
+        "（名称去掉省名、市字，统一高新区的写法；无同名者时，经济技术开发区与经济开发区视为同一写法）。",
+        "An NBS county-level unit whose code has 7 as 5th digit is the one registry zone of "
+        "its province (and of its city, where the table gives one) with the same name, once "
+        "province prefixes, 市 and spellings of the high-tech type word are normalised; when "
+        "none is, 经济技术开发区 and 经济开发区 count as one spelling.",
+        [TABLE, DIVISION_DATASET],
+    )
+    _assertion(
+        prov,
+        URIRef(EVIDENCE_NS + "gbt37028-nbs-units-not-listed"),
+        "inference",
+        "这些统计用区划单位（多为管理区、新区、示范区）与表中任何功能区都不相符：名称规则与整理者都找不到。",
+        "No zone of the table is this NBS unit (mostly management areas, new areas and pilot "
+        "zones): neither the name rule nor the curators find one.",
         [TABLE, DIVISION_DATASET],
     )
 

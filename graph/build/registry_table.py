@@ -159,17 +159,58 @@ def zone_types(ontology: Graph) -> dict[str, tuple[str, URIRef, URIRef, str]]:
 _PROVINCE_ENDING = re.compile(r"(省|市|维吾尔自治区|壮族自治区|回族自治区|自治区)$")
 #: Spellings of the high-tech type word that name the same kind of zone (NBS uses the shorter).
 _HIGH_TECH = re.compile(r"高新技术(产业)?(开发区|园区)$")
+#: 经济技术开发区 and 经济开发区 name one kind of zone: the NBS list keeps the name a zone had
+#: before its upgrade to a national ETDZ (吉林经济开发区 for 吉林经济技术开发区), or uses the long
+#: word for a provincial one (阜阳经济技术开发区 for 安徽阜阳经济开发区).
+_ECONOMIC = re.compile(r"经济技术开发区$")
 
 
-def _normal_name(name: str, province: str) -> str:
-    """A zone name without its province prefix, 市 after a city name, one high-tech spelling."""
+@dataclass(frozen=True)
+class CuratedUnit:
+    """An NBS unit the curators know to be a registry zone under another name, and why."""
+
+    zone: str
+    why_zh: str
+    why_en: str
+
+
+#: Units whose names no rule can join to their zone; each is a known rename or enclave.
+CURATED_UNITS: dict[str, CuratedUnit] = {
+    "341171": CuratedUnit(
+        "34299011",
+        "中新苏滁高新技术产业开发区即2018年表中的苏滁现代产业园（中新苏滁现代产业园）后来的名称。",
+        "China-Singapore Suzhou-Chuzhou High-tech Zone is the later name of the Suzhou-Chuzhou "
+        "Modern Industrial Park that the 2018 table lists.",
+    ),
+    "540171": CuratedUnit(
+        "54299002",
+        "格尔木藏青工业园区即表中的西藏自治区藏青工业园：西藏在青海格尔木设立的园区，统计上归拉萨市。",
+        "Golmud Tibet-Qinghai Industrial Park is the table's Tibet-Qinghai Industrial Park of "
+        "the Tibet Autonomous Region: Tibet's park in Golmud (Qinghai), counted under Lhasa.",
+    ),
+}
+
+
+def _normal_name(name: str, province: str, economic: bool = False) -> str:
+    """A zone name without its province prefix, 市 after a city name, one high-tech spelling
+    and, with `economic`, one economic-development-zone spelling."""
     text = name.replace("（", "(").replace("）", ")")
     for prefix in (province, _PROVINCE_ENDING.sub("", province)):
         if prefix and text.startswith(prefix) and len(text) > len(prefix) + 2:
             text = text[len(prefix) :]
             break
     text = re.sub(r"^(.{2,3}?)市", r"\1", text)
-    return _HIGH_TECH.sub("高新技术产业开发区", text)
+    text = _HIGH_TECH.sub("高新技术产业开发区", text)
+    return _ECONOMIC.sub("经济开发区", text) if economic else text
+
+
+def statistical_unit_codes(folder: Path) -> list[dict[str, str]]:
+    """The NBS county-level rows whose code has 7 as 5th digit: units that are zones."""
+    return [
+        a
+        for a in csv_rows(folder / "nbs2023_areas.csv")
+        if len(a["code"]) == 6 and a["code"][4] == "7"
+    ]
 
 
 def match_statistical_units(
@@ -178,20 +219,33 @@ def match_statistical_units(
     """Registry code → NBS code for the zones that are county-level statistical units.
 
     A unit matches the one registry zone of its province whose name is the same after
-    `_normal_name`; a name that matches two zones, or none, is left unlinked rather than
-    guessed (many units are 管理区 or 示范区 that the standard does not list).
+    `_normal_name` and whose city, where the table gives one, is the unit's city; a name that
+    matches two zones, or none, is left unlinked rather than guessed (many units are 管理区 or
+    示范区 that the standard does not list), unless CURATED_UNITS names its zone.
     """
-    by_name: dict[tuple[str, str], list[Row]] = {}
+    by_name: dict[tuple[bool, str, str], list[Row]] = {}
     for row in rows:
-        key = (row.province_code, _normal_name(row.name, divisions[row.province_code]))
-        by_name.setdefault(key, []).append(row)
+        for economic in (False, True):
+            name = _normal_name(row.name, divisions[row.province_code], economic)
+            by_name.setdefault((economic, row.province_code, name), []).append(row)
+    codes = {row.code for row in rows}
     out: dict[str, str] = {}
-    for area in csv_rows(folder / "nbs2023_areas.csv"):
-        code = area["code"]
-        if len(code) != 6 or code[4] != "7":
+    for area in statistical_unit_codes(folder):
+        code, prov = area["code"], area["provinceCode"]
+        curated = CURATED_UNITS.get(code)
+        if curated is not None:
+            if curated.zone not in codes or curated.zone in out:
+                raise SourceError("graph/build/registry_table.py", f"curated unit {code}")
+            out[curated.zone] = code
             continue
-        prov = area["provinceCode"]
-        hits = by_name.get((prov, _normal_name(area["name"], divisions.get(prov, ""))), [])
+        # The exact spelling first: 淮安经济技术开发区 is the national zone even though the
+        # province also has a 淮安经济开发区; the ETDZ spelling rule only when that finds none.
+        for economic in (False, True):
+            name = _normal_name(area["name"], divisions.get(prov, ""), economic)
+            hits = by_name.get((economic, prov, name), [])
+            hits = [h for h in hits if h.city_code in ("", area.get("cityCode", ""))]
+            if hits:
+                break
         if len(hits) == 1 and hits[0].code not in out:
             out[hits[0].code] = code
     return out

@@ -374,9 +374,12 @@ def docs(output: Path) -> None:
 def _register_subcommands() -> None:
     """Subcommands that live in their own modules (serving, analysis)."""
     from graph.cli.analyze import analyze
+    from graph.cli.analyze_registry import COMMANDS
     from graph.cli.generate import generate
     from graph.cli.serve import serve
 
+    for sub in COMMANDS:  # the registry-scale analyses (analyze.py has no room for them)
+        analyze.add_command(sub)
     for command in (analyze, serve, generate):
         cli.add_command(command)
 
