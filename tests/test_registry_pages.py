@@ -50,3 +50,59 @@ def test_home_counts_zones_by_type_and_level(client: FlaskClient) -> None:
     assert counts[("202", "provincial")] == 145 and counts[("202", "national")] == 1  # 拉萨, 2022
     assert sum(counts.values()) == 2606
     assert 'id="zone-counts"' in client.get("/").get_data(as_text=True)
+
+
+def test_registry_zone_page_shows_code_type_level_divisions_and_sources(
+    client: FlaskClient,
+) -> None:
+    data = get_json(client, "/id/zone/gbt37028-32101001.json")
+    reg = data["registry"]
+    assert (reg["code"], reg["type"]["code"], reg["level"]["label_en"]) == (
+        "32101001",
+        "101",
+        "national",
+    )
+    assert reg["province"]["code"] == "32" and reg["statistical_unit"]["code"] == "320671"
+    (row,) = reg["sources"]["table-row"]
+    assert row["key"] == "32101001" and "skos:notation" in row["supports"]
+    assert row["issued"] == "2018"
+    curators = {c["iri"].rsplit("/", 1)[-1]: c for c in reg["sources"]["curator"]}
+    assert curators["gbt37028-nbs-statistical-units"]["supports"] == ["zg:statisticalUnit"]
+    assert reg["english_generated"] and reg["sources"]["quote"] == []
+    html = client.get("/id/zone/gbt37028-32101001").get_data(as_text=True)
+    assert 'id="registry-zone"' in html and '<code id="statistical-unit">320671</code>' in html
+    assert 'href="/registry/type/101"' in html and 'href="/registry/province/32"' in html
+
+
+def test_article_zone_page_has_the_registry_the_2022_change_and_the_articles(
+    client: FlaskClient,
+) -> None:
+    reg = get_json(client, "/id/zone/lhasa-hi-tech-zone.json")["registry"]
+    assert (reg["code"], reg["type"]["code"], reg["level"]["label_en"]) == (
+        "54202001",
+        "202",
+        "national",
+    )
+    (event,) = reg["events"]
+    assert (event["date"], event["type_before"], event["type_after"]) == ("2022", "202", "103")
+    (doc,) = reg["sources"]["document"]
+    assert doc["number"] == "国函〔2022〕143号" and "zg:zoneLevel" in doc["supports"]
+    quotes = [q["exact"] for q in reg["sources"]["quote"]]
+    assert any(q.startswith("1月29日,记者从拉萨高新区获悉") for q in quotes)
+    assert len(quotes) == len(set(quotes)) >= 3
+    html = client.get("/id/zone/lhasa-hi-tech-zone?lang=en").get_data(as_text=True)
+    assert "What the articles say" in html and "Guohan [2022] No. 143" in html
+    gz = get_json(client, "/id/zone/guangzhou-etdz.json")["registry"]
+    assert gz["code"] == "44101002" and gz["division"]["code"] == "4401"
+
+
+def test_zone_missing_from_the_table_says_so_and_other_pages_have_no_registry(
+    client: FlaskClient,
+) -> None:
+    reg = get_json(client, "/id/zone/yaodu-hi-tech-zone.json")["registry"]
+    assert reg["listed"] is False and "code" not in reg
+    assert [c["supports"] for c in reg["sources"]["curator"]] == [["zg:notListedIn"]]
+    assert reg["sources"]["quote"]
+    html = client.get("/id/zone/yaodu-hi-tech-zone").get_data(as_text=True)
+    assert 'id="not-listed"' in html
+    assert "registry" not in get_json(client, "/id/division/32.json")
