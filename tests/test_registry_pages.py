@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask.testing import FlaskClient
+from rdflib import SKOS, Graph, URIRef
+
+from graph.namespaces import ZG
 
 
 def get_json(client: FlaskClient, url: str, status: int = 200) -> Any:
@@ -106,3 +110,35 @@ def test_zone_missing_from_the_table_says_so_and_other_pages_have_no_registry(
     html = client.get("/id/zone/yaodu-hi-tech-zone").get_data(as_text=True)
     assert 'id="not-listed"' in html
     assert "registry" not in get_json(client, "/id/division/32.json")
+
+
+def test_lists_link_back_and_come_as_linked_data(client: FlaskClient) -> None:
+    html = client.get("/registry/type/103").get_data(as_text=True)
+    assert 'href="/registry"' in html and 'href="/registry?type=103#registry-map"' in html
+    assert 'type="text/turtle" href="/registry/type/103.ttl"' in html
+    assert 'href="/registry/type/103.json"' in html
+    resp = client.get("/registry/city/4401", headers={"Accept": "text/turtle"})
+    assert resp.status_code == 200 and resp.mimetype == "text/turtle"
+    graph = Graph().parse(data=resp.get_data(as_text=True), format="turtle")
+    codes = sorted(str(o) for o in graph.objects(None, SKOS.notation))
+    assert codes == ["44101002", "44101003", "44101005", "44103001"]
+    gz = URIRef("https://w3id.org/zonegraph/id/zone/guangzhou-etdz")
+    assert (gz, ZG.inDivision, URIRef("https://w3id.org/zonegraph/id/division/4401")) in graph
+    ld = client.get("/registry/type/110", headers={"Accept": "application/ld+json"})
+    assert ld.mimetype == "application/ld+json"
+    ftz = Graph().parse(data=ld.get_data(as_text=True), format="json-ld")
+    assert len(set(ftz.subjects(ZG.zoneType, None))) == 11
+    assert client.get("/registry/city/4401.nt").mimetype == "application/n-triples"
+    assert client.get("/registry/province/abc.ttl").status_code == 400
+    assert client.get("/registry/province/99.ttl").status_code == 404
+
+
+def test_registry_is_in_the_nav_and_the_map_type_is_checked(client: FlaskClient) -> None:
+    home = client.get("/?lang=en").get_data(as_text=True)
+    assert re.search(r'<nav>.*href="/registry"[^>]*>Registry</a>.*</nav>', home, re.S)
+    assert 'href="/registry#registry-map"' in home
+    page = client.get("/registry?type=103").get_data(as_text=True)
+    assert '<option value="103" selected>' in page and 'id="registry-map"' in page
+    assert "vendor/echarts/echarts.min.js" in page and "vendor/echarts/china.js" in page
+    bad = client.get("/registry?type=999")
+    assert bad.status_code == 400 and "unknown zone type" in bad.get_data(as_text=True)

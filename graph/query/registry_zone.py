@@ -18,7 +18,7 @@ from rdflib import URIRef
 from graph.labels import short_name
 from graph.namespaces import PROVENANCE_GRAPH, prefix_header
 from graph.query.describe import local_path
-from graph.query.registry_counts import Select
+from graph.query.registry_counts import Select, zone_filter
 
 _FACTS = """
 SELECT ?code ?type ?tcode ?tzh ?ten ?level ?lzh ?len ?origin ?ozh ?oen WHERE {
@@ -199,3 +199,26 @@ def zone_registry(select: Select, iri: str) -> dict[str, Any] | None:
             }
         )
     return section
+
+
+_LIST_GRAPH = """
+CONSTRUCT {
+  ?z a ?cls ; skos:notation ?code ; rdfs:label ?label ; zg:zoneType ?type ; zg:zoneLevel ?level ;
+     zg:inProvince ?province ; zg:inDivision ?division ; zg:statisticalUnit ?unit ;
+     zg:englishNameOrigin ?origin .
+} WHERE {
+  ?z zg:zoneType ?type ; skos:notation ?code .
+  FILTER (DATATYPE(?code) = zg:GBT37028Code)
+  %s
+  ?z a ?cls ; rdfs:label ?label ; zg:inProvince ?province ; zg:inDivision ?division .
+  OPTIONAL { ?z zg:zoneLevel ?level }
+  OPTIONAL { ?z zg:statisticalUnit ?unit }
+  OPTIONAL { ?z zg:englishNameOrigin ?origin }
+}
+"""
+
+
+def list_query(kind: str, code: str) -> str:
+    """CONSTRUCT of a registry list as linked data: each zone with its registry facts (the
+    zone's own IRI tells the rest, provenance included)."""
+    return prefix_header() + _LIST_GRAPH % zone_filter(kind, code)
