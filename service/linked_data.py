@@ -25,6 +25,7 @@ from graph.query.describe import (
     node_view,
 )
 from graph.query.export import serialize_description
+from graph.query.registry_zone import zone_registry
 from service import state
 from service.dumps import get_dumps
 from service.render import (
@@ -37,10 +38,12 @@ from service.render import (
     render_page,
     split_extension,
 )
-from service.state import get_backend
+from service.state import backend_select, get_backend
 from service.void import void_description
 
 bp = Blueprint("linked_data", __name__)
+#: Zone pages carry a registry section (code, type, level, divisions, sources).
+ZONE_PAGES = BASE + "id/zone/"
 
 
 def _index() -> SearchIndex:
@@ -117,6 +120,8 @@ def resource(iri: str, path: str, extension: str) -> Response:
         return not_found(iri, rep)
     view["formats"] = links
     view["path"] = path
+    if iri.startswith(ZONE_PAGES):
+        view["registry"] = zone_registry(backend_select(backend), iri)
     resp = render_page("entity.html", view, rep)
     _link_headers(resp, links)
     return resp

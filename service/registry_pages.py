@@ -11,11 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, Response
+from flask import Blueprint, Flask, Response, request
 
+from graph.namespaces import PREFIXES
 from graph.query import registry_counts as reg
 from graph.query.describe import local_path
-from service.render import page_representation, render_page
+from graph.query.registry_zone import list_query
+from service.linked_data import format_links, rdf_response
+from service.render import HTML, JSON, RDF_FORMATS, negotiate, page_representation, render_page
 from service.state import backend_select, get_backend
 
 bp = Blueprint("registry", __name__)
@@ -32,17 +35,41 @@ KINDS = {
 def index(suffix: str | None = None) -> Response:
     rep = page_representation(suffix)
     context: dict[str, Any] = {"view": "registry", **reg.counts(backend_select(get_backend()))}
+    # ?type=101 opens the map on one type (the type lists link here so)
+    asked = request.args.get("type", "")
+    codes = [t["code"] for t in context["types"]]
+    context["selected_type"] = ""
+    if asked and asked not in codes:
+        context["error"] = f"unknown zone type {asked!r} / 没有该类型; types: {', '.join(codes)}"
+        return render_page("registry/index.html", context, rep, 400)
+    context["selected_type"] = asked
     return render_page("registry/index.html", context, rep)
 
 
 @bp.get("/registry/<any(province, type, city):kind>/<code>")
-@bp.get("/registry/<any(province, type, city):kind>/<code>.<any(json):suffix>")
-def zones(kind: str, code: str, suffix: str | None = None) -> Response:
-    rep = page_representation(suffix)
+def zones(kind: str, code: str) -> Response:
+    """A list as a page, its JSON twin or RDF (Turtle, JSON-LD … by extension or Accept)."""
+    stem, dot, ext = code.rpartition(".")
+    code, ext = (stem, ext) if dot else (code, "")
+    rep = negotiate(ext, (HTML, JSON, *RDF_FORMATS))
+    path = f"/registry/{kind}/{code}"
     context: dict[str, Any] = {"view": "registry-list", "kind": kind, "code": code}
+    context["kind_label"] = KINDS[kind]
+    context["formats"] = format_links(path)
+    backend = get_backend()
     try:
-        rows = reg.zones_in(backend_select(get_backend()), kind, code)
+        if rep.rdflib_format is not None:
+            graph = backend.construct(list_query(kind, code))
+            if len(graph) == 0:
+                message = f"# no registry zones for {kind} {code}\n"
+                return Response(message, 404, mimetype="text/plain")
+            for prefix, ns in PREFIXES.items():
+                graph.bind(prefix, ns, override=True, replace=True)
+            return rdf_response(graph, rep, context["formats"])
+        rows = reg.zones_in(backend_select(backend), kind, code)
     except ValueError as exc:
+        if rep.rdflib_format is not None:
+            return Response(f"# {exc}\n", 400, mimetype="text/plain")
         return render_page(
             "registry/list.html", {**context, "error": str(exc), "zones": []}, rep, 400
         )
@@ -59,7 +86,6 @@ def zones(kind: str, code: str, suffix: str | None = None) -> Response:
         }
         for r in rows
     ]
-    context["kind_label"] = KINDS[kind]
     status = 200 if rows else 404
     if not rows:
         context["error"] = f"no registry zones for {kind} {code} / 没有该{KINDS[kind][0]}的功能区"

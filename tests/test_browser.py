@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -315,3 +316,51 @@ def test_unknown_name_shows_suggestions(page: Page) -> None:
     suggestion.click()
     expect(page.locator("#chains li.chain").first).to_contain_text("拉萨高新区")
     expect(page.locator("#path-form input[name=to]")).to_have_value("拉萨高新区")
+
+
+def test_registry_map_draws_the_provinces_offline(page: Page) -> None:
+    """ECharts and the China map come from vendor/ (the fixture fails on any other host)."""
+    console: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if m.type in ("error", "warning") else None)
+    page.goto("/registry")
+    chart = page.locator("#registry-map")
+    expect(page.locator("#registry-map-section")).to_be_visible()
+    expect(chart.locator("svg path").first).to_be_visible()
+    # every one of the 31 provinces of the table is joined to a map region by its code;
+    # the regions outside the table are Taiwan, Hong Kong and Macao
+    expect(chart).to_have_attribute("data-joined", "31")
+    expect(chart).to_have_attribute("data-outside", "71 81 82")
+    assert chart.locator("svg path").count() >= 34
+    series = "() => window.zgRegistryMap.getOption().series[0].data"
+    data = {d["code"]: d for d in page.evaluate(series)}
+    table = page.locator("#registry-counts tbody tr", has_text="江苏省").locator("td").last
+    assert data["32"]["name"] == "江苏省" and str(data["32"]["value"]) == table.inner_text()
+    page.select_option("#registry-type", "103")
+    page.wait_for_url("**/registry?type=103")
+    data = {d["code"]: d for d in page.evaluate(series)}
+    assert data["32"]["value"] == 17 and data["54"]["value"] == 0
+    shot(page, "registry-map")
+    assert console == []
+
+
+def test_registry_map_in_english_and_a_click_opens_the_province(page: Page) -> None:
+    series_data = "() => window.zgRegistryMap.getOption().series[0].data"
+    page.goto("/registry?lang=en&type=101")
+    chart = page.locator("#registry-map")
+    expect(chart).to_have_attribute("data-joined", "31")
+    expect(page.locator("#registry-type")).to_have_value("101")
+    data = {d["code"]: d for d in page.evaluate(series_data)}
+    # names follow the page language where the graph has an English label (the NBS division
+    # table is Chinese only; the article's provinces have English names), else Chinese
+    assert data["44"]["name"] == "Guangdong Province" and data["44"]["value"] == 6
+    assert data["32"]["name"] == "江苏省" and data["32"]["value"] == 26
+    page.evaluate(
+        "() => window.zgRegistryMap.dispatchAction({type: 'showTip', seriesIndex: 0,"
+        " name: 'Guangdong Province'})"
+    )
+    expect(chart).to_contain_text("Guangdong Province: 6 zones")
+    page.locator("#registry-counts a[href='/registry/province/32']").click()
+    expect(page.locator("#back-to-map")).to_have_attribute("href", "/registry#registry-map")
+    page.locator("#registry-zones a[href^='/id/zone/']").first.click()
+    expect(page.locator("#registry-zone")).to_be_visible()
+    expect(page.locator("#registry-code")).to_have_text(re.compile(r"^32[0-9]{6}$"))

