@@ -66,8 +66,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     registry_pages.init_app(app)  # /registry/…: GB/T 37028 zones by province × type, zone lists
 
-    from service import cache
+    from service import cache, fast
 
+    fast.init_app(app, app.extensions[state.EXTENSION])  # plain /sparql queries skip Flask
     cache.init_app(app, app.extensions[state.EXTENSION])  # repeated /sparql answers, pre-Flask
 
     return app
