@@ -69,8 +69,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     registry_analysis.init_app(app)  # /registry/analysis, /api/registry/…: registry analyses
 
-    from service import cache
+    from service import cache, fast
 
+    fast.init_app(app, app.extensions[state.EXTENSION])  # plain /sparql queries skip Flask
     cache.init_app(app, app.extensions[state.EXTENSION])  # repeated /sparql answers, pre-Flask
 
     return app

@@ -175,6 +175,14 @@ _ROWS = (
         shown="half the workers",
     ),
     Setting(
+        "ZONEGRAPH_FAST_PATH",
+        "on",
+        "`on`: /sparql queries skip Flask when plain, and query shapes the workers answered "
+        "quickly are then evaluated in the serving process (its own copy of the data, the same "
+        "network wall); `off`: every query goes through Flask to the worker pool.",
+        choices=("on", "off"),
+    ),
+    Setting(
         "ZONEGRAPH_RESPONSE_CACHE_BYTES",
         64_000_000,
         "Bytes of /sparql answers kept for repeated queries (keyed by release, update "

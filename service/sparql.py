@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from graph.formats import Kind
 from graph.store import QueryRequest
 from graph.store.safety import query_form, result_kind
-from service import negotiation, void
+from service import fast, negotiation, void
 from service.state import get_backend
 
 bp = Blueprint("sparql", __name__)
@@ -130,6 +130,9 @@ def sparql() -> Response | WerkzeugResponse:
             return redirect(url_for("pages.query"), code=303)
         return void.rdf_response(void.service_description())
     solutions, graph = _formats(op.text)
+    failed = request.environ.pop(fast.OUTCOME, None)
+    if failed is not None:  # the fast path evaluated it already (service/fast.py): that error
+        raise failed
     result = get_backend().run(
         QueryRequest(
             op.text,

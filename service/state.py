@@ -50,6 +50,7 @@ def make_backend(config: Mapping[str, Any]) -> Backend:
         "updatable": bool(config["ZONEGRAPH_UPDATE_TOKEN"]),
         "heavy_after": config["ZONEGRAPH_HEAVY_AFTER"],
         "heavy_workers": config["ZONEGRAPH_HEAVY_WORKERS"],
+        "in_process": config["ZONEGRAPH_FAST_PATH"] == "on",
     }
     if kind == "memory":
         from graph.pipeline import compile_sources

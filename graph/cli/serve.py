@@ -38,14 +38,25 @@ def load_app(target: str = "") -> Any:
     """Make the app in the serving process from the settings the parent left in the env."""
     import multiprocessing.util
 
+    from graph.store.inprocess import set_retire
     from graph.store.worker import watch_parent
     from service import create_app
     from service.state import close_backend
 
     watch_parent()  # a `kill -9` of `zonegraph serve` must not leave this process behind
+    # A query evaluated in this process that overruns the time limit cannot be cancelled
+    # (graph.store.inprocess): the process goes, and granian starts a fresh one.
+    set_retire(_retire)
     app = create_app(json.loads(os.environ.get(SETTINGS_ENV, "{}")))
     multiprocessing.util.Finalize(None, close_backend, args=(app,), exitpriority=10)
     return app
+
+
+def _retire() -> None:
+    """End this serving process at once (its query workers follow it: they watch it)."""
+    import signal
+
+    os.kill(os.getpid(), signal.SIGKILL)
 
 
 def setting_options(func: Callable[..., Any]) -> Callable[..., Any]:

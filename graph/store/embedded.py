@@ -50,7 +50,8 @@ from rdflib.term import Node
 
 from graph.errors import NotAcceptableError, QueryError, ResultTooLarge, StoreError
 from graph.store import QueryRequest, QueryResponse, sandbox
-from graph.store.pool import Pool, PoolCare, Worker, default_workers
+from graph.store.inprocess import InProcess, LocalEvaluator
+from graph.store.pool import Pool, Worker, default_workers
 from graph.store.release import Release, current_release, hold, unhold
 from graph.store.safety import check_query
 from graph.store.scheduler import Policy, Scheduler
@@ -74,7 +75,7 @@ def _to_rdflib(term: tuple[str, ...]) -> Node:
     return Literal(value, datatype=URIRef(datatype) if datatype else None)
 
 
-class EmbeddedBackend(PoolCare):
+class EmbeddedBackend(InProcess):
     """Oxigraph in `workers` killable processes, with a per-query time limit and a row cap."""
 
     def __init__(
@@ -88,6 +89,7 @@ class EmbeddedBackend(PoolCare):
         updatable: bool = False,
         heavy_after: float = 0.5,
         heavy_workers: int | None = None,
+        in_process: bool = False,
     ) -> None:
         workers = workers or default_workers()
         heavy = heavy_workers or max(1, workers // 2)
@@ -118,6 +120,15 @@ class EmbeddedBackend(PoolCare):
         try:
             for w in started:
                 self._ready(w)
+        except BaseException:
+            self.close()
+            raise
+        # Known-cheap queries are answered in this process (graph.store.inprocess); not with
+        # an allow-list, whose supervised wall needs a process of its own.
+        self._local: LocalEvaluator | None = None
+        try:
+            if in_process and not allow:
+                self._local = LocalEvaluator(source)
         except BaseException:
             self.close()
             raise
@@ -258,7 +269,7 @@ class EmbeddedBackend(PoolCare):
     def run(self, request: QueryRequest) -> QueryResponse:
         query_dataset = self._checked(request.text)
         cap = request.max_rows if request.max_rows is not None else self.max_rows
-        reply = self._call(
+        reply = self._answer(
             {
                 "op": "run",
                 "text": request.text,
@@ -286,13 +297,13 @@ class EmbeddedBackend(PoolCare):
 
     def select(self, text: str, timeout: float | None = None) -> list[dict[str, Node]]:
         query_dataset = self._checked(text)
-        rows = self._call({"op": "select", "text": text, "query_dataset": query_dataset}, timeout)
+        rows = self._answer({"op": "select", "text": text, "query_dataset": query_dataset}, timeout)
         return [{name: _to_rdflib(term) for name, term in row.items()} for row in rows]
 
     def construct(self, text: str, timeout: float | None = None) -> Graph:
         query_dataset = self._checked(text)
         msg = {"op": "construct", "text": text, "query_dataset": query_dataset}
-        data = self._call(msg, timeout)
+        data = self._answer(msg, timeout)
         return Graph().parse(data=data, format="nt")
 
     def update(self, text: str, timeout: float | None = None) -> None:

@@ -23,6 +23,9 @@ from graph.store.supervisor import Supervisor
 
 HEAVY_NICE = 10  # long-running queries yield the CPU to short ones
 _LOST = object()  # _evaluate's answer when the worker died under the query
+#: Seconds the calling thread's last request spent on its worker (graph.store.inprocess
+#: learns which query shapes are cheap from it).
+SPENT = threading.local()
 
 
 def default_workers() -> int:
@@ -125,15 +128,7 @@ class PoolCare(ABC):
                     "send it again (查询进程意外退出)",
                     retry_after=1,
                 )
-        if reply[0] == "ok":
-            return reply[1]
-        _, kind, message = reply
-        if kind == "syntax":
-            raise syntax_error(SyntaxError(message))
-        if kind == "query":
-            what = "update" if msg["op"] == "update" else "query"
-            raise QueryError(f"{what} failed: {message}")
-        raise StoreError(message)
+        return unwrap(reply, msg["op"])
 
     def _evaluate(
         self,
@@ -190,6 +185,7 @@ class PoolCare(ABC):
                 f"query stopped after the {limit:g} s time limit (查询超时); "
                 "narrow it down, add a LIMIT, or avoid cross joins"
             )
+        SPENT.seconds = time.monotonic() - started  # on the worker, not waiting for one
         if reply[0] == "ok" and msg["op"] == "update":
             log.append(msg["text"])  # callers hold the update lock: the log order is kept
         w.applied = len(log)
@@ -221,6 +217,19 @@ class PoolCare(ABC):
         """What the data a query sees depends on: the release (immutable) and how many
         updates were applied since. Equal versions give equal answers."""
         return (str(self._pool.source[1]), len(self._log))
+
+
+def unwrap(reply: Any, op: str) -> Any:
+    """A worker's reply (graph.store.worker.answer) as a value, or the error it reports."""
+    if reply[0] == "ok":
+        return reply[1]
+    _, kind, message = reply
+    if kind == "syntax":
+        raise syntax_error(SyntaxError(message))
+    if kind == "query":
+        what = "update" if op == "update" else "query"
+        raise QueryError(f"{what} failed: {message}")
+    raise StoreError(message)
 
 
 def _renice(w: Worker, nice: int) -> bool:

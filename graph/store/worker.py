@@ -164,9 +164,27 @@ def _apply_update(store: ox.Store, text: str, prefixes: dict[str, str]) -> None:
         raise
 
 
+def replay(store: ox.Store, updates: Any, prefixes: dict[str, str]) -> None:
+    """Apply logged updates in order: what every copy of the data (a worker's, or the
+    serving process's own, graph.store.inprocess) does before answering."""
+    for update in updates:
+        store.update(update, prefixes=prefixes)
+
+
+def answer(store: ox.Store, msg: dict[str, Any]) -> tuple[Any, ...]:
+    """One request's reply: ("ok", value) or ("error", kind, message), as sent to the pool."""
+    try:
+        return ("ok", _handle(store, msg))
+    except SyntaxError as exc:
+        return ("error", "syntax", str(exc))
+    except (ValueError, TypeError, OSError) as exc:
+        return ("error", "query", str(exc))
+    except Exception as exc:
+        return ("error", "store", f"{type(exc).__name__}: {exc}")
+
+
 def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
-    for update in msg.get("updates", ()):
-        store.update(update, prefixes=msg["prefixes"])
+    replay(store, msg.get("updates", ()), msg["prefixes"])
     op = msg["op"]
     if op == "graphs":
         return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
@@ -288,14 +306,7 @@ def main(conn: Connection, network: str = "offline") -> None:
             msg = conn.recv()
         except (EOFError, OSError):
             return
-        try:
-            conn.send(("ok", _handle(holder.store, msg)))
-        except SyntaxError as exc:
-            conn.send(("error", "syntax", str(exc)))
-        except (ValueError, TypeError, OSError) as exc:
-            conn.send(("error", "query", str(exc)))
-        except Exception as exc:
-            conn.send(("error", "store", f"{type(exc).__name__}: {exc}"))
+        conn.send(answer(holder.store, msg))
 
 
 if __name__ == "__main__":

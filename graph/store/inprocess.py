@@ -1,0 +1,248 @@
+"""Evaluate cheap query shapes in the serving process, behind the same network wall.
+
+Why: a query's trip through the worker pool costs the serving process about 140 µs of IPC
+and scheduling against 50-70 µs of evaluation (issue 11), so distinct cheap queries ran at a
+few per cent of Oxigraph's server. Here the serving process holds a copy of the release of
+its own and answers from it, without a trip, what it has seen answered quickly.
+
+Which queries: a *shape* (the request with its comment lines dropped, so the same query with
+another comment is the same shape) first goes to the pool, which measures it; one answered
+within `CHEAP` seconds is trusted to run here from then on; one that was slow, timed out or
+overran here stays with the pool and its scheduler (fair shares, heavy slots, renicing).
+The pool's rules of section 2 therefore still decide every query not known to be cheap.
+
+The wall: each evaluating thread installs the query workers' own offline seccomp filter on
+itself before it touches the store (graph.store.sandbox, `all_threads=False`), so what it
+evaluates cannot open a network socket; threads it starts inherit the filter. If the filter
+cannot be installed nothing is evaluated here. The backend only uses this without an
+allow-list (a supervised wall needs a separate process).
+
+Updates: the copy replays the backend's update log (graph.store.worker.replay, on an
+evaluating thread, so under the wall too) before each query, as every pool worker does.
+
+The time limit: pyoxigraph cannot cancel a query. A trusted shape that still runs past
+`budget` seconds here is answered 503 with Retry-After, its shape goes back to the pool, and
+nothing more is evaluated here until it ends; if it is still running when the time limit is
+up, `on_overrun` is called: under `zonegraph serve` that retires the whole process (granian
+starts a fresh one), which is what really stops the query.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from graph.errors import QueryTimeout, ServiceBusy
+from graph.namespaces import PREFIXES
+from graph.store import sandbox
+from graph.store.pool import SPENT, PoolCare, unwrap
+
+#: A shape a pool worker answered within this many seconds (from sending the request to
+#: its reply, not counting the wait for a worker) runs here.
+CHEAP = 0.025
+#: How many shapes' costs are remembered (least recently used forgotten first).
+REMEMBERED = 8192
+_LINES = re.compile(r"\r\n|\r|\n")
+#: What to do when a query overran here until the time limit (see set_retire).
+_RETIRE: list[Callable[[], None]] = []
+
+
+def set_retire(hook: Callable[[], None]) -> None:
+    """Let overrunning queries retire this process (only a server that is respawned may)."""
+    _RETIRE[:] = [hook]
+
+
+def normalised(text: str) -> str:
+    """The query without its comment lines: what its cost depends on.
+
+    A line whose first non-blank character is `#` is a comment in SPARQL unless it lies
+    inside a long string, the only token that may span lines; with one, the text is kept
+    whole. (The key only predicts cost: the text evaluated is always the one sent.)
+    """
+    if '"""' in text or "'''" in text:
+        return text.strip()
+    return "\n".join(
+        line for line in _LINES.split(text) if not line.lstrip(" \t").startswith("#")
+    ).strip()
+
+
+def _retire() -> None:
+    for hook in _RETIRE:
+        hook()
+
+
+def shape(msg: dict[str, Any]) -> Hashable:
+    """Everything of a request that its cost depends on."""
+    return (
+        msg["op"],
+        normalised(msg["text"]),
+        tuple(msg.get("default_graphs") or ()),
+        tuple(msg.get("named_graphs") or ()),
+        msg.get("query_dataset"),
+        msg.get("solutions_format"),
+        msg.get("graph_format"),
+        msg.get("max_rows"),
+    )
+
+
+class Costs:
+    """Which shapes are known cheap (True) or known slow (False); bounded, thread-safe."""
+
+    def __init__(self, size: int = REMEMBERED) -> None:
+        self.size = size
+        self.known: OrderedDict[Hashable, bool] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def cheap(self, key: Hashable) -> bool:
+        return self.known.get(key) is True
+
+    def learn(self, key: Hashable, seconds: float | None) -> None:
+        """Record one answer by the pool (None: it failed by time)."""
+        cheap = seconds is not None and seconds <= CHEAP
+        with self.lock:
+            if not cheap and seconds is not None and key not in self.known:
+                return  # slow once while queueing, perhaps: ask the pool again next time
+            self.known[key] = cheap
+            self.known.move_to_end(key)
+            while len(self.known) > self.size:
+                self.known.popitem(last=False)
+
+
+@dataclass
+class _Job:
+    msg: dict[str, Any]
+    log: Sequence[Any]
+    done: threading.Event = field(default_factory=threading.Event)
+    reply: Any = None
+    started: float = 0.0
+
+
+class LocalEvaluator:
+    """A copy of the data and `threads` confined threads that evaluate on it."""
+
+    def __init__(
+        self,
+        source: tuple[str, Any],
+        *,
+        threads: int = 4,
+        on_overrun: Callable[[], None] | None = None,
+    ) -> None:
+        from graph.store import worker  # pyoxigraph: imported only where it evaluates
+
+        self._worker = worker
+        self.holder = worker._open(source)
+        self.costs = Costs()
+        self.on_overrun = on_overrun or _retire
+        self.evaluated = 0  # queries answered here (monitoring, tests)
+        self.overdue = 0  # jobs answered 503 that still run
+        self.failed: str | None = None  # why the wall could not be built: then never used
+        self._applied = 0
+        self._replay = threading.Lock()
+        self._jobs: deque[_Job] = deque()
+        self._ready = threading.Condition()
+        self._confined = threading.Barrier(threads + 1)
+        previous = threading.stack_size(sandbox.STACK_BYTES)  # deep queries (worker.py)
+        try:
+            for i in range(threads):
+                threading.Thread(
+                    target=self._serve, name=f"zonegraph-local-{i}", daemon=True
+                ).start()
+        finally:
+            threading.stack_size(previous)
+        self._confined.wait()
+
+    def usable(self) -> bool:
+        return self.failed is None and self.overdue == 0
+
+    def _serve(self) -> None:
+        try:
+            sandbox.confine(all_threads=False)
+        except Exception as exc:  # fail closed: nothing is evaluated without the wall
+            self.failed = f"the network sandbox cannot be installed: {exc}"
+        self._confined.wait()
+        if self.failed is not None:
+            return
+        while True:
+            with self._ready:
+                while not self._jobs:
+                    self._ready.wait()
+                job = self._jobs.popleft()
+            job.started = time.monotonic()
+            job.reply = self._answer(job)
+            job.done.set()
+
+    def _answer(self, job: _Job) -> Any:
+        store = self.holder.store
+        prefixes = job.msg["prefixes"]
+        if self._applied < len(job.log):
+            with self._replay:
+                try:
+                    self._worker.replay(store, job.log[self._applied :], prefixes)
+                except Exception as exc:  # as a pool worker would: a store fault
+                    return ("error", "store", f"{type(exc).__name__}: {exc}")
+                self._applied = len(job.log)
+        return self._worker.answer(store, job.msg)
+
+    def evaluate(self, msg: dict[str, Any], log: Sequence[Any], budget: float, limit: float) -> Any:
+        """The worker-style reply to `msg`, or ServiceBusy when it overran `budget`."""
+        job = _Job(msg, log)
+        with self._ready:
+            self._jobs.append(job)
+            self._ready.notify()
+        if job.done.wait(budget):
+            self.evaluated += 1
+            return job.reply
+        with self._ready:
+            self.overdue += 1
+        threading.Thread(target=self._watch, args=(job, limit), daemon=True).start()
+        raise ServiceBusy(
+            f"query stopped after {budget:g} s: it ran longer than it did before; "
+            "send it again (服务繁忙)",
+            retry_after=1,
+        )
+
+    def _watch(self, job: _Job, limit: float) -> None:
+        """Wait for an overdue job up to the time limit; then the process must go."""
+        started = job.started or time.monotonic()
+        if not job.done.wait(max(0.0, started + limit - time.monotonic())):
+            self.on_overrun()
+            job.done.wait()
+        with self._ready:
+            self.overdue -= 1
+
+
+class InProcess(PoolCare):
+    """EmbeddedBackend's router: a known-cheap shape here, anything else to the pool."""
+
+    _local: LocalEvaluator | None
+
+    def _answer(self, msg: dict[str, Any], timeout: float | None, client: str | None = None) -> Any:
+        local = self._local
+        if local is None or not local.usable():
+            return self._call(msg, timeout, client)
+        key = shape(msg)
+        if local.costs.cheap(key):
+            limit = self.timeout if timeout is None else timeout
+            budget = min(limit, self.policy.heavy_after)
+            try:
+                reply = local.evaluate({**msg, "prefixes": PREFIXES}, self._log, budget, limit)
+            except ServiceBusy:
+                local.costs.learn(key, None)  # back to the pool, which knows it is long now
+                self._scheduler.charge(client, (msg["op"], msg.get("text")), budget)
+                raise
+            return unwrap(reply, msg["op"])
+        SPENT.seconds = None
+        try:
+            value = self._call(msg, timeout, client)
+        except QueryTimeout:
+            local.costs.learn(key, None)
+            raise
+        spent = SPENT.seconds
+        if spent is not None:
+            local.costs.learn(key, spent)
+        return value
