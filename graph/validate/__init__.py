@@ -11,19 +11,21 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pyshacl
-from rdflib import RDF, RDFS, SKOS, BNode, Dataset, Graph, Literal, Namespace, URIRef
+import pyoxigraph as ox
+from rdflib import RDFS, SKOS, BNode, Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from graph import resources
 from graph.build import BuildResult, bind_prefixes, build, load_ontology
 from graph.build.facts import parse_rdf_file
 from graph.errors import ShapesError, SourceError, not_a_file
-from graph.validate import checks
+from graph.namespaces import DATA_GRAPH, ONTOLOGY_GRAPH, PROVENANCE_GRAPH, REFERENCE_GRAPH
+from graph.validate import checks, engine, oxdata
 from graph.validate.locate import _Locator
 from graph.validate.report import ValidationReport as ValidationReport
 from graph.validate.report import Violation as Violation
 from graph.validate.report import _sort_key
+from graph.validate.sparql import Result
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 #: Shapes files are chosen by name: "<kind>-*.ttl" plus the shared prefix declarations.
@@ -31,6 +33,16 @@ SHAPE_KINDS = ("data", "lint")
 PREFIX_FILE = "prefixes.ttl"
 SHAPES_NS = Namespace("https://w3id.org/zonegraph/shapes#")
 _SEVERITIES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
+#: The four graphs of a build, merged for validation.
+GRAPHS = (ONTOLOGY_GRAPH, DATA_GRAPH, REFERENCE_GRAPH, PROVENANCE_GRAPH)
+#: rdflib parser names of the formats Oxigraph reads itself (JSON-LD stays with rdflib).
+OXIGRAPH_FORMATS = {
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "turtle": ox.RdfFormat.TURTLE,
+    "xml": ox.RdfFormat.RDF_XML,
+}
 _IRI_IN_TEXT = re.compile(r"https?://[^\s,;)(<>\"]+")
 
 
@@ -60,7 +72,17 @@ def load_shapes(kind: str = "data", folder: Path | None = None) -> Graph:
 def validate_build(result: BuildResult) -> ValidationReport:
     """Validate the whole built dataset (all four graphs together): shapes and curator checks."""
     locator = _Locator(result.compiled.locations)
-    return _validate(result.union(), load_shapes("data"), locator, curator_checks=True)
+    store = oxdata.store_from_triples(
+        t for name in GRAPHS for t in result.dataset.graph(name).triples((None, None, None))
+    )
+    return _run(store, oxdata.rdflib_view(store), load_shapes("data"), locator, True)
+
+
+def validate_nquads(data: bytes) -> ValidationReport:
+    """Validate a ready N-Quads dataset (`zonegraph build --nquads`) where it is loaded: in
+    Oxigraph, with no rdflib copy of the data and no curated locations to report."""
+    store = oxdata.store_from_nquads(data)
+    return _run(store, oxdata.rdflib_view(store), load_shapes("data"), _Locator({}), True)
 
 
 def validate_extra(paths: list[Path]) -> ValidationReport:
@@ -118,6 +140,17 @@ def validate_dataset(path: Path) -> ValidationReport:
         raise SourceError(str(path), f"unsupported dataset format (expected one of {expected})")
     if not path.is_file():
         raise SourceError(str(path), "no such file")
+    if parser in OXIGRAPH_FORMATS:
+        try:
+            store = oxdata.store_from_file(path, OXIGRAPH_FORMATS[parser])
+        except SyntaxError as exc:
+            raise SourceError(
+                str(path), f"syntax error: {' '.join(str(exc).split())[:300]}"
+            ) from None
+        if not len(store):
+            raise SourceError(str(path), "the dataset is empty")
+        view = oxdata.rdflib_view(store)
+        return _run(store, view, load_shapes("data"), _Locator({}), True)
     ds = Dataset()
     try:
         ds.parse(path, format=parser)
@@ -144,22 +177,22 @@ def lint_ontology(ontology: Graph | None = None) -> ValidationReport:
 def _validate(
     data: Graph, shapes: Graph, locator: _Locator, curator_checks: bool = False
 ) -> ValidationReport:
-    try:
-        conforms, results, _ = pyshacl.validate(
-            data,
-            shacl_graph=shapes,
-            inference="none",
-            advanced=True,
-            allow_warnings=True,
-        )
-    except Exception as exc:  # pySHACL reports broken shapes with many exception types
-        raise ShapesError(f"the shapes cannot be applied: {exc}") from exc
-    assert isinstance(results, Graph)
-    violations = [_violation(r, results, shapes, data, locator) for r in _results(results)]
+    """Validate an rdflib graph: copied once into Oxigraph, where most shapes run."""
+    store = oxdata.store_from_triples(data.triples((None, None, None)))
+    return _run(store, data, shapes, locator, curator_checks)
+
+
+def _run(
+    store: ox.Store, data: Graph, shapes: Graph, locator: _Locator, curator_checks: bool
+) -> ValidationReport:
+    """The shapes over the store and the curator checks over `data` (the same triples)."""
+    results = engine.run(store, shapes)
+    violations = [_violation(r, shapes, data, locator) for r in results]
     findings = checks.run(data) if curator_checks else []
     violations += [_finding(f, data, shapes, locator) for f in findings]
     violations.sort(key=_sort_key)
-    return ValidationReport(conforms=bool(conforms) and not findings, violations=tuple(violations))
+    conforms = engine.conforms(results) and not findings
+    return ValidationReport(conforms=conforms, violations=tuple(violations))
 
 
 def _finding(f: checks.Finding, data: Graph, shapes: Graph, locator: _Locator) -> Violation:
@@ -177,36 +210,17 @@ def _finding(f: checks.Finding, data: Graph, shapes: Graph, locator: _Locator) -
     )
 
 
-def _results(results: Graph) -> list[Node]:
-    """Top-level results only: pySHACL also types nested sh:detail results as results."""
-    return [
-        r
-        for report in results.subjects(RDF.type, SH.ValidationReport)
-        for r in results.objects(report, SH.result)
-    ]
-
-
-def _violation(
-    result: Node, results: Graph, shapes: Graph, data: Graph, locator: _Locator
-) -> Violation:
-    focus = results.value(result, SH.focusNode)
-    assert focus is not None
-    path = results.value(result, SH.resultPath)
-    value = results.value(result, SH.value)
-    shape = results.value(result, SH.sourceShape)
-    level = results.value(result, SH.resultSeverity)
-    severity = _SEVERITIES.get(level, "Violation") if isinstance(level, URIRef) else "Violation"
-    messages = [m for m in results.objects(result, SH.resultMessage) if isinstance(m, Literal)]
+def _violation(r: Result, shapes: Graph, data: Graph, locator: _Locator) -> Violation:
     return Violation(
-        focus=focus,
-        focus_label=_label(focus, data),
-        path=_name(path, data, shapes) if path is not None else None,
-        value=_name(value, data, shapes) if value is not None else None,
-        message=_tidy(_message(messages), data),
-        severity=severity,
-        shape=_shape_name(shape, shapes, data),
-        location=locator.find(focus, data),
-        focus_name=_name(focus, data, shapes),
+        focus=r.focus,
+        focus_label=_label(r.focus, data),
+        path=_name(r.path, data, shapes) if r.path is not None else None,
+        value=_name(r.value, data, shapes) if r.value is not None else None,
+        message=_tidy(_message(list(r.messages)), data),
+        severity=_SEVERITIES.get(r.severity, "Violation"),
+        shape=_shape_name(r.shape, shapes, data),
+        location=locator.find(r.focus, data),
+        focus_name=_name(r.focus, data, shapes),
     )
 
 

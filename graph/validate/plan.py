@@ -1,0 +1,247 @@
+"""Which shapes run where: SPARQL on Oxigraph, or pySHACL on a small rdflib graph.
+
+pySHACL evaluates a shape focus node by focus node in Python; over a million triples the
+shapes that touch every statement (provenance of each triple, every reified statement, every
+label) cost minutes. Oxigraph answers the same questions set-wise in seconds. The plan reads
+the shapes graph, not a hand-kept list, so a shape another curator adds is routed by what it
+says:
+
+- every target is evaluated on Oxigraph, SPARQL targets included;
+- every sh:sparql constraint of a targeted shape (or of its property shapes) runs on Oxigraph;
+- a targeted shape whose core constraints are all of the kinds graph.validate.sparql
+  translates (counts, node kinds, string datatypes, languages, classes, values) runs there
+  entirely ("compiled");
+- the others stay with pySHACL, their SPARQL targets replaced by the focus nodes Oxigraph
+  found, over a graph of only the predicates reachable from those shapes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
+#: Parameters that describe a shape without constraining anything.
+_DESCRIPTIVE = {
+    SH.name,
+    SH.description,
+    SH.message,
+    SH.severity,
+    SH.order,
+    SH.group,
+    SH.path,
+    SH.property,
+    SH.sparql,
+    *_TARGETS,
+}
+#: Core parameters graph.validate.sparql translates on a property shape with an IRI path.
+COMPILED = {
+    SH.minCount,
+    SH.maxCount,
+    SH.nodeKind,
+    SH.datatype,
+    SH["class"],
+    SH.hasValue,
+    SH["in"],
+    SH.uniqueLang,
+    SH.qualifiedValueShape,
+    SH.qualifiedMinCount,
+}
+_STRING_TYPES = {URIRef("http://www.w3.org/2001/XMLSchema#string"), RDF.langString}
+
+
+@dataclass
+class Constraint:
+    """One sh:sparql constraint with the shape whose results it produces."""
+
+    node: Node
+    shape: Node
+    select: str
+    messages: list[Literal]
+
+
+@dataclass
+class Root:
+    """A shape with targets: where its focus nodes come from and how it is evaluated."""
+
+    shape: Node
+    targets: list[tuple[URIRef, Node]]
+    compiled: bool
+    constraints: list[Constraint] = field(default_factory=list)
+    properties: list[Node] = field(default_factory=list)
+
+
+@dataclass
+class Plan:
+    roots: list[Root]
+    prefixes: dict[str, str]
+    #: Shapes left to pySHACL need the whole data graph (a nested SPARQL constraint).
+    needs_whole: bool = False
+
+    @property
+    def pyshacl_roots(self) -> list[Root]:
+        return [r for r in self.roots if not r.compiled]
+
+
+def make_plan(shapes: Graph) -> Plan:
+    roots = [_root(shapes, s) for s in _targeted(shapes)]
+    direct = {r.shape for r in roots} | {p for r in roots for p in r.properties}
+    nested = {s for s in shapes.subjects(SH.sparql, None) if s not in direct}
+    plan = Plan(roots=roots, prefixes=declared_prefixes(shapes), needs_whole=bool(nested))
+    if nested:  # keep such shapes wholly in pySHACL: their SPARQL must see the data there
+        for r in plan.roots:
+            r.compiled = False
+    return plan
+
+
+def _targeted(shapes: Graph) -> list[Node]:
+    found: dict[Node, None] = {}
+    for p in _TARGETS:
+        for s in shapes.subjects(p, None):
+            if (s, SH.deactivated, Literal(True)) not in shapes:
+                found[s] = None
+    return list(found)
+
+
+def _root(shapes: Graph, shape: Node) -> Root:
+    targets = [(p, o) for p in _TARGETS for o in shapes.objects(shape, p)]
+    properties = list(shapes.objects(shape, SH.property))
+    constraints = [c for s in [shape, *properties] for c in _constraints(shapes, s)]
+    compiled = all(_target_known(shapes, p, o) for p, o in targets) and _compilable_node(
+        shapes, shape, properties
+    )
+    if _target_is_implicit(shapes, shape):
+        compiled = False
+    return Root(shape, targets, compiled, constraints, properties)
+
+
+def _constraints(shapes: Graph, shape: Node) -> Iterator[Constraint]:
+    for node in shapes.objects(shape, SH.sparql):
+        if (node, SH.deactivated, Literal(True)) in shapes:
+            continue
+        select = shapes.value(node, SH.select)
+        if select is None:
+            continue
+        messages = [m for m in shapes.objects(node, SH.message) if isinstance(m, Literal)]
+        yield Constraint(node, shape, str(select), messages)
+
+
+def _target_known(shapes: Graph, kind: URIRef, value: Node) -> bool:
+    if kind == SH.target:
+        return shapes.value(value, SH.select) is not None
+    return True
+
+
+def _target_is_implicit(shapes: Graph, shape: Node) -> bool:
+    """A shape that is also a class targets its instances; left to pySHACL to keep it exact."""
+    return any(
+        t in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class"))
+        for t in shapes.objects(shape, RDF.type)
+    )
+
+
+def _compilable_node(shapes: Graph, shape: Node, properties: list[Node]) -> bool:
+    own = {p for p, _ in shapes.predicate_objects(shape) if str(p).startswith(str(SH))}
+    if not own <= _DESCRIPTIVE or (shape, SH.path, None) in shapes:
+        # a property shape with targets of its own: compile it as its own single property
+        if (shape, SH.path, None) in shapes and _compilable_property(shapes, shape):
+            return True
+        return False
+    return all(_compilable_property(shapes, p) for p in properties)
+
+
+def _compilable_property(shapes: Graph, prop: Node) -> bool:
+    path = shapes.value(prop, SH.path)
+    if not isinstance(path, URIRef) or (prop, SH.deactivated, None) in shapes:
+        return False
+    params = {p for p, _ in shapes.predicate_objects(prop) if str(p).startswith(str(SH))}
+    if not params <= _DESCRIPTIVE | COMPILED:
+        return False
+    core = params & COMPILED
+    messages = [str(m) for m in shapes.objects(prop, SH.message)]
+    if core and (not messages or any("{" in m for m in messages)):
+        return False  # pySHACL's own wording or substitutions: leave those to it
+    for datatype in shapes.objects(prop, SH.datatype):
+        if datatype not in _STRING_TYPES:
+            return False
+    if SH.qualifiedValueShape in params:
+        qualified = shapes.value(prop, SH.qualifiedValueShape)
+        inner = set(shapes.predicates(qualified, None)) if qualified is not None else set()
+        if inner != {SH.languageIn} or SH.qualifiedMinCount not in params:
+            return False
+    elif SH.qualifiedMinCount in params:
+        return False
+    return True
+
+
+def languages(shapes: Graph, prop: Node) -> list[str]:
+    """The languages of a property shape's qualified sh:languageIn value shape."""
+    qualified = shapes.value(prop, SH.qualifiedValueShape)
+    lst = shapes.value(qualified, SH.languageIn) if qualified is not None else None
+    return [str(x) for x in Collection(shapes, lst)] if isinstance(lst, BNode) else []
+
+
+def members(shapes: Graph, node: Node) -> list[Node]:
+    return list(Collection(shapes, node)) if isinstance(node, BNode) else []
+
+
+def declared_prefixes(shapes: Graph) -> dict[str, str]:
+    """The sh:declare prefixes of every node named by sh:prefixes (one shared prolog)."""
+    out: dict[str, str] = {}
+    for holder in set(shapes.objects(None, SH.prefixes)):
+        for decl in shapes.objects(holder, SH.declare):
+            prefix, ns = shapes.value(decl, SH.prefix), shapes.value(decl, SH.namespace)
+            if prefix is not None and ns is not None:
+                out[str(prefix)] = str(ns)
+    return out
+
+
+def reachable_iris(shapes: Graph, starts: list[Node]) -> set[URIRef]:
+    """Every IRI the shapes graph links to from `starts`: a superset of the predicates the
+    shapes' paths, targets and nested shapes can traverse."""
+    seen: set[Node] = set()
+    todo = list(starts)
+    iris: set[URIRef] = set()
+    while todo:
+        node = todo.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        for p, o in shapes.predicate_objects(node):
+            if p == SH.prefixes:
+                continue
+            if isinstance(o, URIRef):
+                iris.add(o)
+            if isinstance(o, (URIRef, BNode)) and o not in seen:
+                todo.append(o)
+    return iris
+
+
+def reduced_shapes(shapes: Graph, plan: Plan, focus: dict[Node, set[Node]]) -> Graph:
+    """The shapes graph pySHACL gets: compiled roots untargeted, SPARQL targets replaced by
+    the focus nodes Oxigraph found, and the sh:sparql constraints Oxigraph ran removed."""
+    g = Graph()
+    for prefix, ns in shapes.namespace_manager.namespaces():
+        g.bind(prefix, ns)
+    for t in shapes:
+        g.add(t)
+    for root in plan.roots:
+        if root.compiled:
+            for p in _TARGETS:
+                g.remove((root.shape, p, None))
+            continue
+        sparql_targets = [o for p, o in root.targets if p == SH.target]
+        for o in sparql_targets:
+            g.remove((root.shape, SH.target, o))
+        if sparql_targets:
+            for node in focus.get(root.shape, set()):
+                g.add((root.shape, SH.targetNode, node))
+        if not plan.needs_whole:
+            for c in root.constraints:
+                g.remove((c.shape, SH.sparql, c.node))
+    return g
