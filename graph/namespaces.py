@@ -24,6 +24,9 @@ class ZG(DefinedNamespace):
     Benefit: URIRef
     BenefitTypeScheme: URIRef
     BorderEconomicCooperationZone: URIRef
+    Claim: URIRef
+    ClaimDomainScheme: URIRef
+    ClaimScopeScheme: URIRef
     Comparator: URIRef
     ComparatorScheme: URIRef
     County: URIRef
@@ -83,10 +86,12 @@ class ZG(DefinedNamespace):
     SourceDocument: URIRef
     SourceQuote: URIRef
     SourceTable: URIRef
+    StandingKindScheme: URIRef
     StateLevelNewArea: URIRef
     StatementGroup: URIRef
     StatementKindScheme: URIRef
     StatusChange: URIRef
+    StatusLevelScheme: URIRef
     SustainableDevelopmentDemonstrationZone: URIRef
     TableRow: URIRef
     Unit: URIRef
@@ -98,13 +103,19 @@ class ZG(DefinedNamespace):
     administeredBy: URIRef
     administers: URIRef
     approvedBy: URIRef
+    basedOnFigure: URIRef
     basis: URIRef
     beneficiary: URIRef
     benefit: URIRef
     benefitType: URIRef
     builtOnBasisOf: URIRef
+    channel: URIRef
+    claimDomain: URIRef
+    claimScope: URIRef
+    claimSubject: URIRef
     clusterIn: URIRef
     comparator: URIRef
+    countedStatus: URIRef
     curatedIn: URIRef
     date: URIRef
     declaredMemberCount: URIRef
@@ -156,6 +167,8 @@ class ZG(DefinedNamespace):
     predicate: URIRef
     producedBy: URIRef
     promotes: URIRef
+    providedBy: URIRef
+    providedTo: URIRef
     rankAmong: URIRef
     rate: URIRef
     rationale: URIRef
@@ -166,13 +179,16 @@ class ZG(DefinedNamespace):
     saidBy: URIRef
     scaleClass: URIRef
     scope: URIRef
+    scopeArea: URIRef
     sha256: URIRef
     shareOf: URIRef
     sharePart: URIRef
+    standing: URIRef
     startDate: URIRef
     startOffset: URIRef
     statementKind: URIRef
     statisticalUnit: URIRef
+    statusLevel: URIRef
     subject: URIRef
     subjectOf: URIRef
     subsetOf: URIRef
@@ -269,6 +285,11 @@ PREFIXES: dict[str, str] = {
     "ptype": BASE + "concept/platform-type/",
     "btype": BASE + "concept/benefit-type/",
     "dist": BASE + "concept/distinction/",
+    "standing": BASE + "concept/standing/",
+    "scope": BASE + "concept/scope/",
+    "domain": BASE + "concept/claim-domain/",
+    "rlevel": BASE + "concept/status-level/",
+    "claim": BASE + "id/claim/",
     "scale": BASE + "concept/scale/",
     "stage": BASE + "concept/stage/",
     "basis": BASE + "concept/basis/",
