@@ -20,6 +20,7 @@ class ZG(DefinedNamespace):
 
     AdministrativeBody: URIRef
     AdministrativeDivision: URIRef
+    Aim: URIRef
     Approval: URIRef
     Benefit: URIRef
     BenefitTypeScheme: URIRef
@@ -290,6 +291,7 @@ PREFIXES: dict[str, str] = {
     "domain": BASE + "concept/claim-domain/",
     "rlevel": BASE + "concept/status-level/",
     "claim": BASE + "id/claim/",
+    "aim": BASE + "id/aim/",
     "scale": BASE + "concept/scale/",
     "stage": BASE + "concept/stage/",
     "basis": BASE + "concept/basis/",
