@@ -20,10 +20,14 @@ class ZG(DefinedNamespace):
 
     AdministrativeBody: URIRef
     AdministrativeDivision: URIRef
+    Aim: URIRef
     Approval: URIRef
     Benefit: URIRef
     BenefitTypeScheme: URIRef
     BorderEconomicCooperationZone: URIRef
+    Claim: URIRef
+    ClaimDomainScheme: URIRef
+    ClaimScopeScheme: URIRef
     Comparator: URIRef
     ComparatorScheme: URIRef
     County: URIRef
@@ -85,10 +89,12 @@ class ZG(DefinedNamespace):
     SourceDocument: URIRef
     SourceQuote: URIRef
     SourceTable: URIRef
+    StandingKindScheme: URIRef
     StateLevelNewArea: URIRef
     StatementGroup: URIRef
     StatementKindScheme: URIRef
     StatusChange: URIRef
+    StatusLevelScheme: URIRef
     SustainableDevelopmentDemonstrationZone: URIRef
     TableRow: URIRef
     Unit: URIRef
@@ -100,13 +106,19 @@ class ZG(DefinedNamespace):
     administeredBy: URIRef
     administers: URIRef
     approvedBy: URIRef
+    basedOnFigure: URIRef
     basis: URIRef
     beneficiary: URIRef
     benefit: URIRef
     benefitType: URIRef
     builtOnBasisOf: URIRef
+    channel: URIRef
+    claimDomain: URIRef
+    claimScope: URIRef
+    claimSubject: URIRef
     clusterIn: URIRef
     comparator: URIRef
+    countedStatus: URIRef
     curatedIn: URIRef
     date: URIRef
     datePrecision: URIRef
@@ -159,6 +171,8 @@ class ZG(DefinedNamespace):
     predicate: URIRef
     producedBy: URIRef
     promotes: URIRef
+    providedBy: URIRef
+    providedTo: URIRef
     rankAmong: URIRef
     rate: URIRef
     rationale: URIRef
@@ -169,13 +183,16 @@ class ZG(DefinedNamespace):
     saidBy: URIRef
     scaleClass: URIRef
     scope: URIRef
+    scopeArea: URIRef
     sha256: URIRef
     shareOf: URIRef
     sharePart: URIRef
+    standing: URIRef
     startDate: URIRef
     startOffset: URIRef
     statementKind: URIRef
     statisticalUnit: URIRef
+    statusLevel: URIRef
     subject: URIRef
     subjectOf: URIRef
     subsetOf: URIRef
@@ -273,6 +290,12 @@ PREFIXES: dict[str, str] = {
     "ptype": BASE + "concept/platform-type/",
     "btype": BASE + "concept/benefit-type/",
     "dist": BASE + "concept/distinction/",
+    "standing": BASE + "concept/standing/",
+    "scope": BASE + "concept/scope/",
+    "domain": BASE + "concept/claim-domain/",
+    "rlevel": BASE + "concept/status-level/",
+    "claim": BASE + "id/claim/",
+    "aim": BASE + "id/aim/",
     "scale": BASE + "concept/scale/",
     "stage": BASE + "concept/stage/",
     "dprec": BASE + "concept/date-precision/",

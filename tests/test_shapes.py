@@ -322,3 +322,37 @@ def test_chinese_numbers_are_parsed(verbatim: str, unit: str | None, expected: s
     from graph.validate.checks import numbers_in
 
     assert Decimal(expected) in numbers_in(verbatim, unit)
+
+
+def claim_violation(report: ValidationReport, focus: str, message: str) -> Violation:
+    found = [v for v in results_for(report, focus) if v.message.startswith(message)]
+    assert found, [v.line() for v in results_for(report, focus)]
+    assert {(v.severity, v.path) for v in found} == {("Violation", found[0].path)}
+    return found[0]
+
+
+def test_careless_claims_are_violations(invalid_report: ValidationReport) -> None:
+    """A claim says whose standing it is, which kind, over which scope concept, on which rank."""
+    file = "claim-careless.trig"
+    v = claim_violation(invalid_report, "claim/t-claim-noscope", "比较性声称缺少范围")
+    assert "zg:claimScope" in v.message
+    assert_readable(v, file)
+    v = claim_violation(invalid_report, "claim/t-claim-strscope", "声称范围须为范围表中的一个概念")
+    assert v.path == "zg:claimScope" and v.value is not None and "全国" in v.value
+    assert_readable(v, file)
+    v = claim_violation(invalid_report, "claim/t-claim-rank", "排名地位缺少所据的排名数字")
+    assert_readable(v, file)
+    assert [x for x in results_for(invalid_report, "claim/t-claim-rank") if x is not v] == []
+    v = claim_violation(invalid_report, "claim/t-claim-nosubject", "声称缺少主体")
+    assert v.path == "zg:claimSubject"
+    assert_readable(v, file)
+
+
+def test_level_without_status(invalid_report: ValidationReport) -> None:
+    found = [
+        v
+        for v in results_for(invalid_report, "observation/shihezi-etdz-2023-assigned-cadres")
+        if v.message.startswith("有级别而无资质")
+    ]
+    assert len(found) == 1
+    assert found[0].path == "zg:countedStatus"
