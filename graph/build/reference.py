@@ -177,8 +177,12 @@ def _gbt_english(path: Path, rows: list[dict[str, str]]) -> dict[str, str]:
         code, zh = (rec.get("code") or "").strip(), (rec.get("name") or "").strip()
         en = (rec.get("name_en") or "").strip()
         if names.get(code) != zh or not en:
-            raise SourceError(rel, f"code {code!r} with name {zh!r} is not a section or division "
-                              "of the table, or has no name_en", line)
+            raise SourceError(
+                rel,
+                f"code {code!r} with name {zh!r} is not a section or division "
+                "of the table, or has no name_en",
+                line,
+            )
         if code in out:
             raise SourceError(rel, f"code {code!r} is listed twice", line)
         out[code] = en
