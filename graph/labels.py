@@ -9,12 +9,18 @@ expects 「位于」. Before, two tables disagreed on 7 of the 16 terms they sha
 rows from a backend): for each language, the strongest naming predicate that has a literal in
 that language wins and its lexically first literal is taken; a missing language falls back to
 this table, then to the other language, then to the prefixed or local name.
+
+A Chinese label standing in for a missing English one is never silent: `choose` returns it as
+an `Untranslated` string, which compares and prints as the Chinese label but tells templates
+(the `untranslated` test) and JSON writers (`label_en_untranslated`) to mark it so that an
+English reader sees that no English label exists (GB/T 4754 groups and classes, for example).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from functools import cache
+from typing import Any
 
 from rdflib import RDFS, SKOS, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
@@ -131,6 +137,20 @@ def short_name(node: Node) -> str:
     return str(node)
 
 
+class Untranslated(str):
+    """A Chinese label shown where an English one is wanted because the node has none."""
+
+    __slots__ = ()
+
+    def __reduce__(self) -> tuple[type[Untranslated], tuple[str]]:
+        return (Untranslated, (str(self),))
+
+
+def is_untranslated(label: object) -> bool:
+    """Whether an English label is the Chinese one standing in (see `Untranslated`)."""
+    return isinstance(label, Untranslated)
+
+
 def choose(node: Node, named: Iterable[tuple[Node, Literal]]) -> tuple[str, str]:
     """(zh, en) for `node` from its (naming predicate, literal) pairs; see the module doc."""
     if isinstance(node, Literal):
@@ -151,7 +171,7 @@ def choose(node: Node, named: Iterable[tuple[Node, Literal]]) -> tuple[str, str]
     if term is not None:
         zh, en = zh or term[0], en or term[1]
     fallback = plain or short_name(node)
-    return zh or en or fallback, en or zh or fallback
+    return zh or en or fallback, en or (Untranslated(zh) if zh else fallback)
 
 
 def _lang(lit: Literal) -> str:
@@ -202,3 +222,18 @@ def ontology_graph() -> Graph:
     from graph.build import load_ontology
 
     return load_ontology()
+
+
+def mark_untranslated(value: Any) -> Any:
+    """A JSON-ready copy of `value` where every dict whose `label_en` (or `en`) is an
+    `Untranslated` stand-in also says so (`label_en_untranslated: true`): JSON has no string
+    subclasses, and a client must be able to tell a Chinese stand-in from an English name."""
+    if isinstance(value, dict):
+        out = {k: mark_untranslated(v) for k, v in value.items()}
+        for key in ("label_en", "en"):
+            if is_untranslated(value.get(key)):
+                out[f"{key}_untranslated"] = True
+        return out
+    if isinstance(value, (list, tuple)):
+        return [mark_untranslated(v) for v in value]
+    return value

@@ -19,6 +19,7 @@ from flask import Blueprint, Flask, Response, jsonify, request
 from graph import analysis as an
 from graph.analysis import network_export, views
 from graph.errors import ZoneGraphError
+from graph.labels import mark_untranslated
 from service import state
 from service.state import get_backend
 
@@ -100,7 +101,7 @@ def elements(g: nx.Graph[str], lang: str = "zh") -> dict[str, list[dict[str, Any
 
 
 def _ok(**payload: Any) -> Response:
-    return jsonify({"ok": True, **payload})
+    return jsonify(mark_untranslated({"ok": True, **payload}))
 
 
 @bp.get("/clusters")

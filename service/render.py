@@ -25,6 +25,7 @@ from flask import (
 )
 
 from graph import formats
+from graph.labels import is_untranslated, mark_untranslated
 from service import negotiation
 
 LANGS = ("zh", "en")
@@ -111,7 +112,7 @@ def render_page(
 ) -> Response:
     """The page, or its JSON twin with the same data."""
     if rep is JSON:
-        resp = jsonify({"ok": status < 400, **context})
+        resp = jsonify(mark_untranslated({"ok": status < 400, **context}))
     else:
         resp = Response(render_template(template, page=context, **context), mimetype="text/html")
     resp.status_code = status
@@ -154,6 +155,9 @@ def init_app(app: Flask) -> None:
             mimetype="image/vnd.microsoft.icon",
             max_age=7 * 24 * 3600,
         )
+
+    # `{% if label is untranslated %}`: a Chinese label standing in for a missing English one.
+    app.jinja_env.tests["untranslated"] = is_untranslated
 
     @app.context_processor
     def _helpers() -> dict[str, Any]:

@@ -3,6 +3,13 @@
 The tables are shipped in graph/reference/ (copied from the project's shared data with their
 origin noted in graph/reference/README.md). They become their own named graph so that curated
 facts and bulk reference data can be told apart, validated and provenanced separately.
+
+Both tables are Chinese only. Every entity still gets an English label, and says where it comes
+from (zg:englishNameOrigin): GB/T 4754 sections and divisions carry the curators' translation
+(origin:curator-translation; no stored copy of the standard's English edition was found, so the
+names are not claimed to be its official ones), divisions a generated pinyin rendering
+(origin:generated, see division_names). Groups and classes stay Chinese only: the pages show
+their Chinese label marked as untranslated (graph.labels.Untranslated).
 """
 
 from __future__ import annotations
@@ -13,6 +20,8 @@ from pathlib import Path
 from rdflib import RDF, RDFS, SKOS, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS
 
+from graph.build.division_names import division_english
+from graph.build.registry_table import ORIGIN_NS
 from graph.dates import dated
 from graph.errors import SourceError, not_a_file
 from graph.namespaces import BASE, CONCEPT, ID, ZG
@@ -22,6 +31,9 @@ GBT_NS = str(CONCEPT) + "gbt4754/"
 GBT_SCHEME = URIRef(GBT_NS)  # the scheme is the namespace IRI itself: dereferences to the list
 DIVISION_DATASET = URIRef(BASE + "id/dataset/nbs2023-divisions")
 GBT_DATASET = URIRef(BASE + "id/dataset/gbt4754-2017")
+GENERATED = URIRef(ORIGIN_NS + "generated")
+CURATOR_TRANSLATION = URIRef(ORIGIN_NS + "curator-translation")
+GBT_ENGLISH_FILE = "gbt4754_2017_english_names.csv"
 
 
 def division_iri(code: str) -> URIRef:
@@ -60,6 +72,9 @@ def divisions(folder: Path) -> Graph:
             node = division_iri(row["code"])
             g.add((node, RDF.type, cls))
             g.add((node, RDFS.label, Literal(row["name"], lang="zh")))
+            english = division_english(row["name"], provincial=cls == ZG.Province)
+            g.add((node, RDFS.label, Literal(english, lang="en")))
+            g.add((node, ZG.englishNameOrigin, GENERATED))
             g.add((node, SKOS.notation, Literal(row["code"])))
             g.add((node, DCTERMS.source, DIVISION_DATASET))
             if parent_col:
@@ -100,6 +115,7 @@ def industries(folder: Path) -> Graph:
     )
     g.add((GBT_SCHEME, DCTERMS.source, GBT_DATASET))
     rows = _rows(folder / "gbt4754_2017_industry_classification.csv")
+    english = _gbt_english(folder / GBT_ENGLISH_FILE, rows)
     known = {r["section"] if r["level"] == "1" else "" for r in rows}
     known |= {r["division"] for r in rows if r["level"] == "2"}
     known |= {r["group"] for r in rows if r["level"] == "3"}
@@ -115,6 +131,9 @@ def industries(folder: Path) -> Graph:
         g.add((node, SKOS.inScheme, GBT_SCHEME))
         g.add((node, SKOS.notation, Literal(code)))
         g.add((node, SKOS.prefLabel, Literal(row["name"], lang="zh")))
+        if level <= 2 and code in english:
+            g.add((node, SKOS.prefLabel, Literal(english[code], lang="en")))
+            g.add((node, ZG.englishNameOrigin, CURATOR_TRANSLATION))
         if row["note"]:
             g.add((node, SKOS.scopeNote, Literal(row["note"], lang="zh")))
         parent = _gbt_parent(row, level, known)
@@ -144,3 +163,33 @@ def _gbt_parent(row: dict[str, str], level: int, known: set[str]) -> str | None:
         if code and code in known:
             return code
     return None
+
+
+def _gbt_english(path: Path, rows: list[dict[str, str]]) -> dict[str, str]:
+    """The curators' English names of sections and divisions: code → name. Each row repeats
+    the Chinese name, so that a wrong code is an error, not another industry's name; every
+    section and division must have one (a missing one would show Chinese on English pages)."""
+    names = {
+        (r["section"] if r["level"] == "1" else r["division"]): r["name"].strip()
+        for r in rows
+        if r["level"] in ("1", "2")
+    }
+    out: dict[str, str] = {}
+    rel = f"graph/reference/{path.name}"
+    for line, rec in enumerate(_rows(path), start=2):
+        code, zh = (rec.get("code") or "").strip(), (rec.get("name") or "").strip()
+        en = (rec.get("name_en") or "").strip()
+        if names.get(code) != zh or not en:
+            raise SourceError(
+                rel,
+                f"code {code!r} with name {zh!r} is not a section or division "
+                "of the table, or has no name_en",
+                line,
+            )
+        if code in out:
+            raise SourceError(rel, f"code {code!r} is listed twice", line)
+        out[code] = en
+    missing = sorted(set(names) - set(out))
+    if missing:
+        raise SourceError(rel, "no English name for " + ", ".join(missing))
+    return out
