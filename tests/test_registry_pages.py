@@ -143,3 +143,13 @@ def test_registry_is_in_the_nav_and_the_map_type_is_checked(client: FlaskClient)
     assert "vendor/echarts/echarts.min.js" in page and "vendor/echarts/china.js" in page
     bad = client.get("/registry?type=999")
     assert bad.status_code == 400 and "unknown zone type" in bad.get_data(as_text=True)
+
+
+def test_a_code_leads_to_its_zone_page(client: FlaskClient) -> None:
+    resp = client.get("/registry/code/44101002")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/id/zone/guangzhou-etdz"
+    resp = client.get("/registry/code/44101003")
+    assert resp.headers["Location"] == "/id/zone/gbt37028-44101003"
+    assert client.get("/registry/code/4410").status_code == 400
+    missing = client.get("/registry/code/99999999")
+    assert missing.status_code == 404 and "99999999" in missing.get_data(as_text=True)
