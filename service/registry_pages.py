@@ -9,11 +9,12 @@ through the configured backend, embedded or remote.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint, Flask, Response, request
 
-from graph.namespaces import PREFIXES
+from graph.namespaces import PREFIXES, prefix_header
 from graph.query import registry_counts as reg
 from graph.query.describe import local_path
 from graph.query.registry_zone import list_query
@@ -90,6 +91,30 @@ def zones(kind: str, code: str) -> Response:
     if not rows:
         context["error"] = f"no registry zones for {kind} {code} / 没有该{KINDS[kind][0]}的功能区"
     return render_page("registry/list.html", context, rep, status)
+
+
+_BY_CODE = """
+SELECT ?z WHERE { ?z skos:notation ?code . FILTER (?code = "%s"^^zg:GBT37028Code) }
+"""
+
+
+@bp.get("/registry/code/<code>")
+def by_code(code: str) -> Response:
+    """A zone's page from its 2018 code: the article zones keep their own IRIs, so a code
+    cannot always be turned into an IRI by hand (44101002 is /id/zone/guangzhou-etdz)."""
+    if not re.fullmatch(r"[0-9]{8}", code):
+        return _error(f"not an 8-digit GB/T 37028 code: {code!r}", 400)
+    rows = backend_select(get_backend())(prefix_header() + _BY_CODE % code)
+    if not rows:
+        return _error(f"no registry zone has code {code} / 没有该代码的功能区", 404)
+    resp = Response(status=303)
+    resp.headers["Location"] = local_path(rows[0]["z"]) or rows[0]["z"]
+    return resp
+
+
+def _error(message: str, status: int) -> Response:
+    context = {"error": message, "message": message, "status": status, "suggestions": []}
+    return render_page("error.html", context, HTML, status)
 
 
 def init_app(app: Flask) -> None:

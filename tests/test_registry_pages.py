@@ -71,7 +71,8 @@ def test_registry_zone_page_shows_code_type_level_divisions_and_sources(
     assert row["key"] == "32101001" and "skos:notation" in row["supports"]
     assert row["issued"] == "2018"
     curators = {c["iri"].rsplit("/", 1)[-1]: c for c in reg["sources"]["curator"]}
-    assert curators["gbt37028-nbs-statistical-units"]["supports"] == ["zg:statisticalUnit"]
+    # a registry-only zone has one statement group: its sources back its facts together
+    assert "zg:statisticalUnit" in curators["gbt37028-nbs-statistical-units"]["supports"]
     assert reg["english_generated"] and reg["sources"]["quote"] == []
     html = client.get("/id/zone/gbt37028-32101001").get_data(as_text=True)
     assert 'id="registry-zone"' in html and '<code id="statistical-unit">320671</code>' in html
@@ -142,3 +143,13 @@ def test_registry_is_in_the_nav_and_the_map_type_is_checked(client: FlaskClient)
     assert "vendor/echarts/echarts.min.js" in page and "vendor/echarts/china.js" in page
     bad = client.get("/registry?type=999")
     assert bad.status_code == 400 and "unknown zone type" in bad.get_data(as_text=True)
+
+
+def test_a_code_leads_to_its_zone_page(client: FlaskClient) -> None:
+    resp = client.get("/registry/code/44101002")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/id/zone/guangzhou-etdz"
+    resp = client.get("/registry/code/44101003")
+    assert resp.headers["Location"] == "/id/zone/gbt37028-44101003"
+    assert client.get("/registry/code/4410").status_code == 400
+    missing = client.get("/registry/code/99999999")
+    assert missing.status_code == 404 and "99999999" in missing.get_data(as_text=True)
