@@ -35,7 +35,7 @@ def default_workers() -> int:
 class Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
-    applied: int = 0  # how many logged updates this worker has replayed
+    applied: int = 0  # how many logged update deltas this worker has applied
     ready: bool = False
     supervisor: Supervisor | None = None  # answers its held connects (allow-list)
 
@@ -60,7 +60,12 @@ class PoolCare(ABC):
     policy: Policy
     _pool: Pool
     _scheduler: Scheduler[Worker]
-    _log: list[str]
+    _log: list[dict[str, Any]]
+
+    @abstractmethod
+    def _accept(self, delta: dict[str, Any], text: str) -> None:
+        """Keep an evaluated update's effect (durably) and add it to the log every worker
+        applies; called before its worker takes another request."""
 
     @abstractmethod
     def _kill(self, w: Worker) -> None:
@@ -151,7 +156,9 @@ class PoolCare(ABC):
         """
         scheduler, after = self._scheduler, self.policy.heavy_after
         log = self._log
-        sent = {**msg, "prefixes": PREFIXES, "updates": log[w.applied :]}
+        behind = log[w.applied :]  # updates append under the update lock, so this is exact
+        upto = w.applied + len(behind)
+        sent = {**msg, "prefixes": PREFIXES, "updates": behind}
         started = time.monotonic()
         try:
             if heavy:
@@ -190,9 +197,15 @@ class PoolCare(ABC):
                 f"query stopped after the {limit:g} s time limit (查询超时); "
                 "narrow it down, add a LIMIT, or avoid cross joins"
             )
+        w.applied = upto
         if reply[0] == "ok" and msg["op"] == "update":
-            log.append(msg["text"])  # callers hold the update lock: the log order is kept
-        w.applied = len(log)
+            try:  # callers hold the update lock: the log order is the order of evaluation
+                self._accept(reply[1], msg["text"])
+            except BaseException:
+                self._retire(w)  # it holds an effect nobody else will see
+                raise
+            w.applied = upto + 1
+            reply = ("ok", None)
         if heavy and not _renice(w, 0):
             self._retire(w)  # cannot lower its nice value again: a fresh worker instead
         else:
@@ -216,6 +229,10 @@ class PoolCare(ABC):
         with self._pool.lock:
             ready = sum(1 for w in self._pool.procs.values() if w.ready)
         return max(0, ready - idle)
+
+    def updates_applied(self) -> int:
+        """How many accepted updates the served data holds beyond the release."""
+        return len(self._log)
 
     def cache_version(self) -> tuple[str, int]:
         """What the data a query sees depends on: the release (immutable) and how many
