@@ -25,7 +25,7 @@ from graph.query.describe import (
     node_view,
 )
 from graph.query.export import serialize_description
-from service import state
+from service import release_status, state
 from service.dumps import get_dumps
 from service.render import (
     HTML,
@@ -252,6 +252,7 @@ def void_resource(iri: str, path: str, extension: str, title: tuple[str, str]) -
         "title_en": title[1],
         "triples": triples,
         "dumps": [i.to_dict() for i in dumps.info().values()] if dumps.available else [],
+        "release": release_status.status(),
         "formats": links,
     }
     resp = render_page("dataset.html", context, rep)
