@@ -148,7 +148,7 @@ def listing() -> Response:
 
     dumps = get_dumps()
     items = [i.to_dict() for i in dumps.info().values()] if dumps.available else []
-    return jsonify({"ok": True, "dumps": items, "release": status()})
+    return jsonify({"ok": True, "dumps": items, "release": status(dumps.release)})
 
 
 def init_app(app: Flask) -> None:

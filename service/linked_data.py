@@ -252,7 +252,7 @@ def void_resource(iri: str, path: str, extension: str, title: tuple[str, str]) -
         "title_en": title[1],
         "triples": triples,
         "dumps": [i.to_dict() for i in dumps.info().values()] if dumps.available else [],
-        "release": release_status.status(),
+        "release": release_status.status(dumps.release),
         "formats": links,
     }
     resp = render_page("dataset.html", context, rep)

@@ -93,7 +93,7 @@ def home(suffix: str | None = None) -> Response:
         "zones": registry_counts.by_type_and_level(backend_select(get_backend())),
         "examples": [e.to_dict() for e in EXAMPLES],
         "dumps": _dumps(),
-        "release": release_status.status(),  # the dumps are of the release: updates since?
+        "release": release_status.status(get_dumps().release),  # dumps lack later updates
     }
     return render_page("home.html", context, rep)
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from service.dumps import get_dumps
+from graph.store.release import Release
 from service.state import get_backend
 
 
@@ -22,8 +22,7 @@ def updates_since() -> int | None:
     return int(counter()) if callable(counter) else None
 
 
-def _built() -> str | None:
-    release = get_dumps().release
+def _built(release: Release | None) -> str | None:
     if release is None:
         return None
     try:
@@ -33,9 +32,10 @@ def _built() -> str | None:
     return str(built) if built else release.path.name
 
 
-def status() -> dict[str, Any]:
-    """The release the dumps are of, the updates since, and a sentence saying so (zh, en)."""
-    built = _built()
+def status(release: Release | None) -> dict[str, Any]:
+    """The release the dumps are of (`get_dumps().release`; None for a memory store), the
+    updates since, and a sentence saying so (zh, en)."""
+    built = _built(release)
     count = updates_since()
     of_zh = f"{built} 发布的版本" if built else "启动时由源数据编译的版本"
     of_en = f"the release of {built}" if built else "the release compiled from the sources at start"

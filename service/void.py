@@ -201,7 +201,7 @@ def void_description() -> Graph:
 
 def _live(g: Graph, release: URIRef, base: str) -> None:
     """Say what the dumps lack, and give the live counts their own void:Dataset."""
-    status = release_status.status()
+    status = release_status.status(get_dumps().release)
     g.add((release, RDFS.comment, Literal(status["note_zh"], lang="zh")))
     g.add((release, RDFS.comment, Literal(status["note_en"], lang="en")))
     if not status["updates_since"]:

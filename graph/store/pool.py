@@ -22,6 +22,7 @@ from graph.store.scheduler import Policy, Scheduler
 from graph.store.supervisor import Supervisor
 
 HEAVY_NICE = 10  # long-running queries yield the CPU to short ones
+CAPTURE_SECONDS = 30.0  # beyond the time limit, for an update's effect to be taken
 _LOST = object()  # _evaluate's answer when the worker died under the query
 
 
@@ -159,6 +160,10 @@ class PoolCare(ABC):
         behind = log[w.applied :]  # updates append under the update lock, so this is exact
         upto = w.applied + len(behind)
         sent = {**msg, "prefixes": PREFIXES, "updates": behind}
+        if msg["op"] == "update":
+            if heavy:  # a slot taken for it beforehand: updates do not use one
+                scheduler.end_heavy(client)
+            return self._evaluate_update(w, sent, limit, upto)
         started = time.monotonic()
         try:
             if heavy:
@@ -198,18 +203,38 @@ class PoolCare(ABC):
                 "narrow it down, add a LIMIT, or avoid cross joins"
             )
         w.applied = upto
-        if reply[0] == "ok" and msg["op"] == "update":
-            try:  # callers hold the update lock: the log order is the order of evaluation
-                self._accept(reply[1], msg["text"])
+        if heavy and not _renice(w, 0):
+            self._retire(w)  # cannot lower its nice value again: a fresh worker instead
+        else:
+            self._scheduler.put(w)
+        return reply
+
+    def _evaluate_update(self, w: Worker, sent: dict[str, Any], limit: float, upto: int) -> Any:
+        """Run one update on `w` (callers hold the update lock, so the log's order is the
+        order of evaluation) and keep its effect before `w` takes anything else.
+
+        Updates come from token holders, one at a time: they skip the young/heavy rules, and
+        get the time limit plus CAPTURE_SECONDS, since taking the effect (graph.store.delta)
+        costs time in proportion to the store, not to the update."""
+        try:
+            w.conn.send(sent)
+            reply = w.conn.recv() if w.conn.poll(limit + CAPTURE_SECONDS) else None
+        except (EOFError, OSError):
+            self._retire(w)
+            return _LOST
+        if reply is None:
+            self._retire(w)
+            raise QueryTimeout(f"update stopped after the {limit:g} s time limit (更新超时)")
+        w.applied = upto
+        if reply[0] == "ok":
+            try:
+                self._accept(reply[1], sent["text"])
             except BaseException:
                 self._retire(w)  # it holds an effect nobody else will see
                 raise
             w.applied = upto + 1
             reply = ("ok", None)
-        if heavy and not _renice(w, 0):
-            self._retire(w)  # cannot lower its nice value again: a fresh worker instead
-        else:
-            self._scheduler.put(w)
+        self._scheduler.put(w)
         return reply
 
     def _retire(self, w: Worker) -> None:
