@@ -8,10 +8,13 @@ import signal
 import threading
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 
 import pytest
 
+from graph.errors import StoreError
 from graph.store.embedded import EmbeddedBackend
+from graph.store.release import publish
 from tests.helpers_server import wait_for
 
 DATA = b"<urn:zg:a> <urn:zg:p> <urn:zg:b> <urn:zg:g> .\n"
@@ -86,5 +89,19 @@ def test_a_load_is_fetched_once_and_seen_by_every_worker(
         )
         assert answers(backend, 12) == {("once",)}
         assert fetched == ["/doc.ttl"]  # no worker, and no replacement, fetched it again
+    finally:
+        backend.close()
+
+
+def test_an_update_that_cannot_be_journalled_is_not_applied(tmp_path: Path) -> None:
+    release = publish(DATA, tmp_path, {})
+    journal = tmp_path / "updates" / f"{release.path.name}.jsonl"
+    journal.mkdir(parents=True)  # appending to it fails, as a full disk would
+    backend = EmbeddedBackend.open(tmp_path, workers=2, timeout=20, updatable=True)
+    try:
+        with pytest.raises(StoreError, match=r"cannot be kept in .*\.jsonl.*not applied"):
+            backend.update("INSERT DATA { <urn:zg:lost> <urn:zg:p> 'never' }")
+        ask = "SELECT ?o WHERE { <urn:zg:lost> <urn:zg:p> ?o }"
+        assert all(backend.select(ask) == [] for _ in range(6))
     finally:
         backend.close()

@@ -311,7 +311,13 @@ class EmbeddedBackend(PoolCare):
         """Journal the effect (durable before the caller answers 2xx), then let every worker
         see it: a reader never sees data that a crash could take back."""
         if self._journal is not None:
-            append_update(self._journal, text, delta)
+            try:
+                append_update(self._journal, text, delta)
+            except OSError as exc:  # the pool retires the worker that holds the effect
+                raise StoreError(
+                    f"the update cannot be kept in {self._journal}: {exc.strerror or exc}; "
+                    "it was not applied (更新未能保存)"
+                ) from exc
         self._log.append(delta)
 
     def named_graphs(self) -> list[str]:
