@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from graph.errors import StoreError
+from graph.errors import QueryError, StoreError
 from graph.store.embedded import EmbeddedBackend
 from graph.store.release import publish
 from tests.helpers_server import wait_for
@@ -103,5 +103,19 @@ def test_an_update_that_cannot_be_journalled_is_not_applied(tmp_path: Path) -> N
             backend.update("INSERT DATA { <urn:zg:lost> <urn:zg:p> 'never' }")
         ask = "SELECT ?o WHERE { <urn:zg:lost> <urn:zg:p> ?o }"
         assert all(backend.select(ask) == [] for _ in range(6))
+    finally:
+        backend.close()
+
+
+def test_a_failed_update_changes_no_worker() -> None:
+    backend = EmbeddedBackend.from_nquads(DATA, workers=2, timeout=20, updatable=True)
+    try:
+        mixed = "INSERT DATA { <urn:zg:half> <urn:zg:p> 'done' } ; CREATE GRAPH <urn:zg:g>"
+        with pytest.raises(QueryError, match="already exists"):
+            backend.update(mixed)
+        ask = "SELECT ?o WHERE { <urn:zg:half> <urn:zg:p> ?o }"
+        assert all(backend.select(ask) == [] for _ in range(6))
+        backend.update("INSERT DATA { <urn:zg:half> <urn:zg:p> 'later' }")
+        assert all(len(backend.select(ask)) == 1 for _ in range(6))
     finally:
         backend.close()

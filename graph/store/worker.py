@@ -162,6 +162,8 @@ def _apply_update(store: ox.Store, text: str, prefixes: dict[str, str]) -> delta
     before = delta.Snapshot(store)
     try:
         store.update(text, prefixes=prefixes)
+    except SyntaxError:
+        raise  # refused before anything ran
     except BaseException as exc:
         partial = delta.between(before, delta.Snapshot(store))
         if not delta.is_empty(partial):
