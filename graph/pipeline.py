@@ -46,6 +46,8 @@ class PipelineResult:
     stats: stats.Stats | None = None
     remote: Any = None
     seconds: dict[str, float] = field(default_factory=dict)
+    #: What --keep-updates found: deltas that no longer apply cleanly to the new release.
+    update_notes: list[str] = field(default_factory=list)
 
 
 def compile_sources(sources: Path | None = None) -> bytes:
@@ -141,7 +143,7 @@ def run(
             from graph.store import updates as journals
 
             if updates == "keep":
-                journals.carry_over(journal, data_dir, out.release)
+                out.update_notes = journals.carry_over(journal, data_dir, out.release)
             else:
                 journals.set_aside(journal)
     seconds["publish"] = time.monotonic() - mark

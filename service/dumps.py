@@ -76,6 +76,10 @@ class Dumps:
             return infos
         return None
 
+    def source(self) -> ox.Store:
+        """The data the dumps hold, as a fresh memory store (VoID counts it)."""
+        return self._source()
+
     def _source(self) -> ox.Store:
         if self.release is not None:
             return load_store(self.release.nquads_path.read_bytes())
@@ -140,9 +144,11 @@ def download(filename: str) -> Response:
 def listing() -> Response:
     from flask import jsonify
 
+    from service.release_status import status
+
     dumps = get_dumps()
     items = [i.to_dict() for i in dumps.info().values()] if dumps.available else []
-    return jsonify({"ok": True, "dumps": items})
+    return jsonify({"ok": True, "dumps": items, "release": status(dumps.release)})
 
 
 def init_app(app: Flask) -> None:

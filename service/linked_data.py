@@ -26,7 +26,7 @@ from graph.query.describe import (
 )
 from graph.query.export import serialize_description
 from graph.query.registry_zone import zone_registry
-from service import state
+from service import release_status, state
 from service.dumps import get_dumps
 from service.render import (
     HTML,
@@ -257,6 +257,7 @@ def void_resource(iri: str, path: str, extension: str, title: tuple[str, str]) -
         "title_en": title[1],
         "triples": triples,
         "dumps": [i.to_dict() for i in dumps.info().values()] if dumps.available else [],
+        "release": release_status.status(dumps.release),
         "formats": links,
     }
     resp = render_page("dataset.html", context, rep)

@@ -15,7 +15,7 @@ from graph.namespaces import BASE, DATA_GRAPH, NAMED_GRAPHS, PREFIXES, PROVENANC
 from graph.query import registry_counts
 from graph.query.describe import local_path
 from graph.query.stats import count_entities
-from service import state
+from service import release_status, state
 from service.dumps import get_dumps
 from service.examples import EXAMPLES
 from service.linked_data import get_search_index
@@ -93,6 +93,7 @@ def home(suffix: str | None = None) -> Response:
         "zones": registry_counts.by_type_and_level(backend_select(get_backend())),
         "examples": [e.to_dict() for e in EXAMPLES],
         "dumps": _dumps(),
+        "release": release_status.status(get_dumps().release),  # dumps lack later updates
     }
     return render_page("home.html", context, rep)
 

@@ -3,8 +3,8 @@
 With no ZONEGRAPH_UPDATE_TOKEN the service is read-only and every update is refused with 403;
 with one, a request without the right `Authorization: Bearer …` gets 401. Either way the
 refusal comes before the body is read, so nothing changes. An accepted update goes to the
-backend (for the embedded store, an in-memory overlay every worker replays: see
-graph/store/embedded.py) and is answered 204 No Content.
+backend (for the embedded store: evaluated once by one worker, its effect journalled and then
+applied by every other worker; see graph/store/embedded.py) and is answered 204 No Content.
 """
 
 from __future__ import annotations

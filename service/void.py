@@ -1,25 +1,32 @@
 """What the endpoint and the dataset are: a SPARQL 1.1 Service Description and VoID.
 
-Both are small graphs built with rdflib from counts the backend answers (cached in service.state
-until an update changes the data) and rendered as Turtle, JSON-LD, N-Triples or RDF/XML by Accept.
-The Service Description answers GET /sparql without a query (SPARQL 1.1 Service Description,
-section 2); VoID is served at /.well-known/void (VoID, section 7).
+Both are small graphs built with rdflib from counts and rendered as Turtle, JSON-LD, N-Triples
+or RDF/XML by Accept. The Service Description answers GET /sparql without a query (SPARQL 1.1
+Service Description, section 2) and counts what the endpoint answers from: the live data,
+updates included (cached in service.state until the next update). VoID is served at
+/.well-known/void (VoID, section 7) and describes the dataset its void:dataDump links give, so
+its counts are the release's (counted once from the dumps' source, in this process). When
+updates were accepted since, a second void:Dataset, `<dataset#live>`, derived from the first,
+gives the live counts and says that the dumps do not hold those updates.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS, VOID, XSD
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 
 from graph import formats
-from graph.namespaces import BASE, ID, ONTOLOGY_IRI
+from graph.namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES
 from graph.query.export import dump_filename
-from graph.query.stats import ENTITIES_MEANING, count_entities
-from service import negotiation, state
+from graph.query.stats import ENTITIES_MEANING, Select, count_entities
+from service import negotiation, release_status, state
+from service.dumps import get_dumps
 from service.state import backend_select, get_backend
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -35,6 +42,11 @@ RDFLIB_FORMATS = formats.rdflib_graph_formats()
 _GRAPH_COUNTS = "SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g"
 _CLASS_COUNTS = "SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c ORDER BY ?c"
 _PROPERTIES = "SELECT (COUNT(DISTINCT ?p) AS ?n) WHERE { ?s ?p ?o }"
+# The union's distinct triples: what the N-Triples dump holds, one line each.
+_UNION = (
+    "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }"
+)
+RELEASE_COUNTS = "zonegraph.release-counts"
 
 bp = Blueprint("describe", __name__)
 
@@ -45,10 +57,7 @@ class Counts:
     classes: dict[str, int] = field(default_factory=dict)
     entities: int = 0
     properties: int = 0
-
-    @property
-    def triples(self) -> int:
-        return sum(self.graphs.values())
+    triples: int = 0  # distinct triples of the union of the graphs
 
 
 def _number(row: Mapping[str, object], name: str = "n") -> int:
@@ -56,24 +65,56 @@ def _number(row: Mapping[str, object], name: str = "n") -> int:
     return int(str(value)) if value is not None else 0
 
 
-def _compute_counts() -> Counts:
-    backend = get_backend()
+def _counted(select: Select) -> Counts:
     c = Counts()
-    for row in backend.select(_GRAPH_COUNTS):
+    for row in select(_GRAPH_COUNTS):
         c.graphs[str(row["g"])] = _number(row)
-    for row in backend.select(_CLASS_COUNTS):
+    for row in select(_CLASS_COUNTS):
         c.classes[str(row["c"])] = _number(row)
-    c.entities = count_entities(backend_select(backend))
-    c.properties = sum(_number(r) for r in backend.select(_PROPERTIES))
+    c.entities = count_entities(select)
+    c.properties = sum(_number(r) for r in select(_PROPERTIES))
+    c.triples = sum(_number(r) for r in select(_UNION))
     return c
+
+
+def _compute_counts() -> Counts:
+    return _counted(backend_select(get_backend()))
 
 
 _COUNTS = state.Cache("void counts", _compute_counts)
 
 
 def counts() -> Counts:
-    """Triples per graph, entities per class: asked of the backend once, until state.forget."""
+    """What the endpoint answers from: asked of the backend once, until state.forget."""
     return _COUNTS.get()
+
+
+def _store_select(store: ox.Store) -> Select:
+    def select(text: str) -> list[dict[str, str]]:
+        results = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
+        assert isinstance(results, ox.QuerySolutions)
+        names = [v.value for v in results.variables]
+        return [{n: s[n].value for n in names if s[n] is not None} for s in results]
+
+    return select
+
+
+def release_counts() -> Counts:
+    """What the dumps hold. With no update since the release that is the live data; otherwise
+    the release is counted once (it never changes) from the dumps' own source."""
+    if not release_status.updates_since():
+        return counts()
+    dumps = get_dumps()
+    if not dumps.available:
+        return counts()
+    kept: dict[str, Counts] = current_app.extensions.setdefault(RELEASE_COUNTS, {})
+    with _RELEASE_LOCK:
+        if "release" not in kept:
+            kept["release"] = _counted(_store_select(dumps.source()))
+        return kept["release"]
+
+
+_RELEASE_LOCK = threading.Lock()
 
 
 def base_url() -> str:
@@ -126,7 +167,7 @@ def void_description() -> Graph:
     base = base_url()
     g = _graph()
     dataset = URIRef(BASE + "dataset")
-    c = counts()
+    c = release_counts()
     g.add((dataset, RDF.type, VOID.Dataset))
     g.add((dataset, DCTERMS.title, Literal("ZoneGraph 中国开发区知识图谱", lang="zh")))
     g.add((dataset, DCTERMS.title, Literal("ZoneGraph: China's development zones", lang="en")))
@@ -154,7 +195,32 @@ def void_description() -> Graph:
         g.add((subset, RDF.type, VOID.Dataset))
         g.add((subset, SD.name, subset))
         g.add((subset, VOID.triples, _count(triples)))
+    _live(g, dataset, base)
     return g
+
+
+def _live(g: Graph, release: URIRef, base: str) -> None:
+    """Say what the dumps lack, and give the live counts their own void:Dataset."""
+    status = release_status.status(get_dumps().release)
+    g.add((release, RDFS.comment, Literal(status["note_zh"], lang="zh")))
+    g.add((release, RDFS.comment, Literal(status["note_en"], lang="en")))
+    if not status["updates_since"]:
+        return
+    live, c = URIRef(BASE + "dataset#live"), counts()
+    g.add((live, RDF.type, VOID.Dataset))
+    g.add((live, PROV.wasDerivedFrom, release))
+    g.add((live, DCTERMS.title, Literal("ZoneGraph 在线数据（含更新）", lang="zh")))
+    g.add((live, DCTERMS.title, Literal("ZoneGraph live data (updates included)", lang="en")))
+    g.add((live, VOID.sparqlEndpoint, URIRef(base + "sparql")))
+    g.add((live, VOID.triples, _count(c.triples)))
+    g.add((live, VOID.entities, _count(c.entities)))
+    g.add((live, VOID.classes, _count(len(c.classes))))
+    g.add((live, VOID.properties, _count(c.properties)))
+    count = status["updates_since"]
+    zh = f"发布版本加上此后接受的 {count} 个更新；数据下载不含这些更新。"
+    en = f"The release plus the {count} updates accepted since; the dumps do not hold them."
+    g.add((live, RDFS.comment, Literal(zh, lang="zh")))
+    g.add((live, RDFS.comment, Literal(en, lang="en")))
 
 
 def _graph() -> Graph:

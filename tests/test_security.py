@@ -91,7 +91,7 @@ def test_update_with_the_token_is_seen_by_every_worker(writable: Flask) -> None:
         content_type="application/sparql-update",
         headers=auth,
     )
-    assert resp.status_code == 204
+    assert resp.status_code == 204, resp.get_data(as_text=True)
     assert all(asked(client, query) for _ in range(4))  # the two workers take turns
     assert "urn:zg:scratch" in backend_of(writable).named_graphs()
     form = client.post(

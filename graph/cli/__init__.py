@@ -168,6 +168,8 @@ def build_cmd(
         return
     st, release = result.stats, result.release
     assert st is not None and release is not None
+    for note in result.update_notes:
+        click.echo(f"kept updates: {note}", err=True)
     click.echo(
         f"published {st.triples} triples ({st.facts} facts, {st.entities} entities, "
         f"{st.quotes} quotes) to {release.path} in {total:.1f}s "

@@ -10,12 +10,14 @@ the threaded server is forked, and a script that opens a backend needs no
 Each talks to the pool over a socket pair wrapped in a multiprocessing Connection.
 
 Each worker opens the published release read-only (RocksDB allows many readers), or, when the
-backend accepts updates or was given N-Quads, holds its own in-memory copy. Updates are an
-in-memory overlay: an accepted update is appended to a log that every worker replays, in
-order, before its next request (a replacement worker replays all of it), so later queries on
-any worker see it. Each accepted update is also written to the release's journal on disk
-(graph/store/updates.py) before it is acknowledged, and a backend opening the release replays
-the journal: a restart or a kill keeps every update that got a 2xx.
+backend accepts updates or was given N-Quads, holds its own in-memory copy. Updates are
+evaluated once: one at a time (under a lock), each by one worker, which returns the update's
+effect as concrete quads removed and added (graph.store.delta). That delta is written to the
+release's journal on disk (graph.store.updates) and fsynced, then appended to a log that every
+other worker applies, in order, before its next request (a replacement applies all of it), and
+only then is the update acknowledged: after a 2xx every worker answers from the same data, the
+same STRUUID()s and RAND()s, and a LOAD is fetched once. A backend opening the release applies
+the journal's deltas: a restart or a kill keeps every update that got a 2xx.
 
 The wall against outbound requests is the operating system's: each worker confines itself with
 a seccomp filter before it reads anything (graph.store.sandbox), so it cannot open a network
@@ -56,8 +58,8 @@ from graph.store.release import Release, current_release, hold, unhold
 from graph.store.safety import check_query
 from graph.store.scheduler import Policy, Scheduler
 from graph.store.supervisor import Supervisor, destinations
+from graph.store.updates import Entry, journal_path, migrate, read_journal
 from graph.store.updates import append as append_update
-from graph.store.updates import journal_path, read_journal
 
 _PACKAGE_ROOT = str(Path(__file__).resolve().parents[2])
 _LIVE: weakref.WeakSet[EmbeddedBackend] = weakref.WeakSet()
@@ -104,7 +106,7 @@ class EmbeddedBackend(InProcess):
         self.timeout = timeout
         self.max_rows = max_rows
         self.updatable = updatable
-        self._log: list[str] = []
+        self._log: list[dict[str, Any]] = []
         self._update_lock = threading.Lock()
         self._graphs: list[str] | None = None
         # With an allow-list the workers' connects are held for a supervisor that lets only
@@ -310,11 +312,24 @@ class EmbeddedBackend(InProcess):
         if not self.updatable:
             raise QueryError("this store is read-only (只读)")
         check_query(text, allow=self.allow, local_graphs=self.named_graphs)
-        with self._update_lock:
-            self._call({"op": "update", "text": text}, timeout)
-            self._graphs = None
-            if self._journal is not None:
-                append_update(self._journal, text)  # durable before the caller answers 2xx
+        with self._update_lock:  # one at a time: the log's order is the order of evaluation
+            try:
+                self._call({"op": "update", "text": text}, timeout)
+            finally:
+                self._graphs = None
+
+    def _accept(self, delta: dict[str, Any], text: str) -> None:
+        """Journal the effect (durable before the caller answers 2xx), then let every worker
+        see it: a reader never sees data that a crash could take back."""
+        if self._journal is not None:
+            try:
+                append_update(self._journal, text, delta)
+            except OSError as exc:  # the pool retires the worker that holds the effect
+                raise StoreError(
+                    f"the update cannot be kept in {self._journal}: {exc.strerror or exc}; "
+                    "it was not applied (更新未能保存)"
+                ) from exc
+        self._log.append(delta)
 
     def named_graphs(self) -> list[str]:
         graphs = self._graphs
@@ -337,9 +352,28 @@ class EmbeddedBackend(InProcess):
 
 
 def _resume_journal(backend: EmbeddedBackend, journal: Path) -> None:
-    """Updates accepted before a restart (or a kill) go first in the log every worker replays;
-    new ones are appended to the same journal."""
-    backend._log.extend(read_journal(journal))
+    """Updates accepted before a restart (or a kill) go first in the log every worker applies;
+    new ones are appended to the same journal. Lines of an older journal that kept only the
+    text are evaluated once here, in order, and the journal is rewritten with their deltas."""
+    entries = read_journal(journal)
+    if any(e.delta is None for e in entries):
+        kept: list[Entry] = []
+        for number, entry in enumerate(entries, 1):
+            if entry.delta is not None:
+                backend._log.append(entry.delta)
+                kept.append(entry)
+                continue
+            try:
+                backend.update(entry.text)
+            except Exception as exc:
+                raise StoreError(
+                    f"{journal}:{number}: an update journalled as text cannot be applied "
+                    f"again ({exc}); move the journal aside to serve the release without it"
+                ) from exc
+            kept.append(Entry(entry.text, backend._log[-1], entry.at))
+        migrate(journal, kept)
+    else:
+        backend._log.extend(e.delta for e in entries if e.delta is not None)
     backend._journal = journal
 
 

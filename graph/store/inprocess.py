@@ -178,11 +178,10 @@ class LocalEvaluator:
 
     def _answer(self, job: _Job) -> Any:
         store = self.holder.store
-        prefixes = job.msg["prefixes"]
         if self._applied < len(job.log):
             with self._replay:
                 try:
-                    self._worker.replay(store, job.log[self._applied :], prefixes)
+                    self._worker.replay(store, job.log[self._applied :])
                 except Exception as exc:  # as a pool worker would: a store fault
                     return ("error", "store", f"{type(exc).__name__}: {exc}")
                 self._applied = len(job.log)

@@ -22,6 +22,7 @@ from graph.store.scheduler import Policy, Scheduler
 from graph.store.supervisor import Supervisor
 
 HEAVY_NICE = 10  # long-running queries yield the CPU to short ones
+CAPTURE_SECONDS = 30.0  # beyond the time limit, for an update's effect to be taken
 _LOST = object()  # _evaluate's answer when the worker died under the query
 #: Seconds the calling thread's last request spent on its worker (graph.store.inprocess
 #: learns which query shapes are cheap from it).
@@ -38,7 +39,7 @@ def default_workers() -> int:
 class Worker:
     process: subprocess.Popen[bytes]
     conn: Connection
-    applied: int = 0  # how many logged updates this worker has replayed
+    applied: int = 0  # how many logged update deltas this worker has applied
     ready: bool = False
     supervisor: Supervisor | None = None  # answers its held connects (allow-list)
 
@@ -63,7 +64,12 @@ class PoolCare(ABC):
     policy: Policy
     _pool: Pool
     _scheduler: Scheduler[Worker]
-    _log: list[str]
+    _log: list[dict[str, Any]]
+
+    @abstractmethod
+    def _accept(self, delta: dict[str, Any], text: str) -> None:
+        """Keep an evaluated update's effect (durably) and add it to the log every worker
+        applies; called before its worker takes another request."""
 
     @abstractmethod
     def _kill(self, w: Worker) -> None:
@@ -146,7 +152,13 @@ class PoolCare(ABC):
         """
         scheduler, after = self._scheduler, self.policy.heavy_after
         log = self._log
-        sent = {**msg, "prefixes": PREFIXES, "updates": log[w.applied :]}
+        behind = log[w.applied :]  # updates append under the update lock, so this is exact
+        upto = w.applied + len(behind)
+        sent = {**msg, "prefixes": PREFIXES, "updates": behind}
+        if msg["op"] == "update":
+            if heavy:  # a slot taken for it beforehand: updates do not use one
+                scheduler.end_heavy(client)
+            return self._evaluate_update(w, sent, limit, upto)
         started = time.monotonic()
         try:
             if heavy:
@@ -186,13 +198,39 @@ class PoolCare(ABC):
                 "narrow it down, add a LIMIT, or avoid cross joins"
             )
         SPENT.seconds = time.monotonic() - started  # on the worker, not waiting for one
-        if reply[0] == "ok" and msg["op"] == "update":
-            log.append(msg["text"])  # callers hold the update lock: the log order is kept
-        w.applied = len(log)
+        w.applied = upto
         if heavy and not _renice(w, 0):
             self._retire(w)  # cannot lower its nice value again: a fresh worker instead
         else:
             self._scheduler.put(w)
+        return reply
+
+    def _evaluate_update(self, w: Worker, sent: dict[str, Any], limit: float, upto: int) -> Any:
+        """Run one update on `w` (callers hold the update lock, so the log's order is the
+        order of evaluation) and keep its effect before `w` takes anything else.
+
+        Updates come from token holders, one at a time: they skip the young/heavy rules, and
+        get the time limit plus CAPTURE_SECONDS, since taking the effect (graph.store.delta)
+        costs time in proportion to the store, not to the update."""
+        try:
+            w.conn.send(sent)
+            reply = w.conn.recv() if w.conn.poll(limit + CAPTURE_SECONDS) else None
+        except (EOFError, OSError):
+            self._retire(w)
+            return _LOST
+        if reply is None:
+            self._retire(w)
+            raise QueryTimeout(f"update stopped after the {limit:g} s time limit (更新超时)")
+        w.applied = upto
+        if reply[0] == "ok":
+            try:
+                self._accept(reply[1], sent["text"])
+            except BaseException:
+                self._retire(w)  # it holds an effect nobody else will see
+                raise
+            w.applied = upto + 1
+            reply = ("ok", None)
+        self._scheduler.put(w)
         return reply
 
     def _retire(self, w: Worker) -> None:
@@ -212,6 +250,10 @@ class PoolCare(ABC):
         with self._pool.lock:
             ready = sum(1 for w in self._pool.procs.values() if w.ready)
         return max(0, ready - idle)
+
+    def updates_applied(self) -> int:
+        """How many accepted updates the served data holds beyond the release."""
+        return len(self._log)
 
     def cache_version(self) -> tuple[str, int]:
         """What the data a query sees depends on: the release (immutable) and how many

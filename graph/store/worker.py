@@ -2,7 +2,8 @@
 
 It runs in a child process started by graph.store.embedded so that a runaway query can be
 stopped by killing the process (pyoxigraph offers no cancellation). Besides pyoxigraph it reads
-only the formats table (graph.formats, itself pyoxigraph only) and the sandbox: the parent does
+only the formats table (graph.formats, itself pyoxigraph only), the update deltas
+(graph.store.delta, likewise) and the sandbox: the parent does
 the safety check and hands over everything else (prefixes, dataset, the negotiated media
 types). Before reading anything it confines itself (graph.store.sandbox): no network at all,
 or only what the parent's supervisor allows; if it cannot, it serves nothing. It answers from
@@ -27,7 +28,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from graph import formats
-from graph.store import sandbox
+from graph.store import delta, sandbox
 
 # Canonical media type (as negotiated) → Oxigraph writer, from the one formats table.
 SOLUTION_FORMATS = formats.results_formats()
@@ -154,21 +155,31 @@ def _term(term: Any) -> tuple[str, ...]:
 _CLIENT_MISTAKES = ("already exists", "does not exist")
 
 
-def _apply_update(store: ox.Store, text: str, prefixes: dict[str, str]) -> None:
-    """Run one update; a request the dataset's state refuses becomes ValueError (a 400)."""
+def _apply_update(store: ox.Store, text: str, prefixes: dict[str, str]) -> delta.Delta:
+    """Run one update and return its effect (graph.store.delta), which the pool hands to every
+    other worker; a request the dataset's state refuses becomes ValueError (a 400). A failed
+    update leaves this store as it was, so that it never differs from the others."""
+    before = delta.Snapshot(store)
     try:
         store.update(text, prefixes=prefixes)
-    except RuntimeError as exc:
-        if any(mistake in str(exc) for mistake in _CLIENT_MISTAKES):
+    except SyntaxError:
+        raise  # refused before anything ran
+    except BaseException as exc:
+        partial = delta.between(before, delta.Snapshot(store))
+        if not delta.is_empty(partial):
+            delta.apply(store, delta.inverse(partial))
+        if isinstance(exc, RuntimeError) and any(m in str(exc) for m in _CLIENT_MISTAKES):
             raise ValueError(str(exc)) from None
         raise
+    return delta.between(before, delta.Snapshot(store))
 
 
-def replay(store: ox.Store, updates: Any, prefixes: dict[str, str]) -> None:
-    """Apply logged updates in order: what every copy of the data (a worker's, or the
-    serving process's own, graph.store.inprocess) does before answering."""
-    for update in updates:
-        store.update(update, prefixes=prefixes)
+def replay(store: ox.Store, effects: Any) -> None:
+    """Apply logged updates' effects in order: what every copy of the data (a worker's, or
+    the serving process's own, graph.store.inprocess) does before answering. Each update was
+    evaluated once elsewhere (graph.store.delta): only its effect is applied."""
+    for effect in effects:
+        delta.apply(store, effect)
 
 
 def answer(store: ox.Store, msg: dict[str, Any]) -> tuple[Any, ...]:
@@ -184,13 +195,12 @@ def answer(store: ox.Store, msg: dict[str, Any]) -> tuple[Any, ...]:
 
 
 def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
-    replay(store, msg.get("updates", ()), msg["prefixes"])
+    replay(store, msg.get("updates", ()))
     op = msg["op"]
     if op == "graphs":
         return sorted(g.value for g in store.named_graphs() if isinstance(g, ox.NamedNode))
     if op == "update":
-        _apply_update(store, msg["text"], msg["prefixes"])
-        return None
+        return _apply_update(store, msg["text"], msg["prefixes"])
     results = store.query(msg["text"], **_query_kwargs(msg))
     if op == "select":
         if not isinstance(results, ox.QuerySolutions):
@@ -259,9 +269,9 @@ def _open_store(kind: str, value: Any) -> ox.Store:
         return ox.Store.read_only(value)
     store = ox.Store()
     if kind == "nquads-file":
-        store.bulk_load(path=value, format=ox.RdfFormat.N_QUADS)
+        delta.load_keeping_labels(store, path=value)
     else:
-        store.bulk_load(value, format=ox.RdfFormat.N_QUADS)
+        delta.load_keeping_labels(store, data=value)
     return store
 
 
