@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 
 from graph import resources
 from graph.build.registry import REGISTRY_FILE
-from tests.test_browser import browser, click_node, cy, page, playwright, server, wait_for_graph
+from tests.test_browser import browser, click_node, cy, page, playwright, server
 
 __all__ = ["browser", "page", "playwright", "server"]  # fixtures used through pytest
 pytestmark = [pytest.mark.browser, pytest.mark.server]
@@ -20,7 +20,9 @@ def test_colocation_network_of_tibet(page: Page) -> None:
     with (resources.reference_dir() / REGISTRY_FILE).open(encoding="utf-8", newline="") as fh:
         tibet = [r for r in csv.DictReader(fh) if r["province_code"] == "54"]
     page.goto("/registry/analysis?province=54")
-    wait_for_graph(page)
+    # (a longer wait than the other views': the page's first load reads the whole registry)
+    expect(page.locator("#zg-graph-status")).to_contain_text("个节点", timeout=60_000)
+    expect(page.locator("#zg-graph")).to_have_attribute("data-ready", "true", timeout=60_000)
     zones = cy(page, "cy.nodes().filter(n => n.data('category') === 'zone').length")
     assert zones == len(tibet)
     # the province, and 拉萨市 (the article's city of 拉萨高新区)
