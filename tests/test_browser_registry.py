@@ -4,23 +4,39 @@ co-location network of one province is drawn offline, with a node per zone and d
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from graph import resources
 from graph.build.registry import REGISTRY_FILE
-from tests.test_browser import browser, click_node, cy, page, playwright, server, wait_for_graph
+from tests.helpers_server import Server
+from tests.test_browser import browser, click_node, cy, page, playwright
 
-__all__ = ["browser", "page", "playwright", "server"]  # fixtures used through pytest
+__all__ = ["browser", "page", "playwright"]  # fixtures used through pytest
 pytestmark = [pytest.mark.browser, pytest.mark.server]
+
+
+@pytest.fixture(scope="module")
+def server(data_dir: Path) -> Iterator[str]:
+    """`zonegraph serve` with a 60 s query limit: the page reads all 2,606 zones (four queries
+    of some 0.3 s each on an idle machine), and the test machine is shared by many runs."""
+    srv = Server(data_dir, {"ZONEGRAPH_QUERY_TIMEOUT": 60})
+    try:
+        yield srv.url
+    finally:
+        srv.stop()
 
 
 def test_colocation_network_of_tibet(page: Page) -> None:
     with (resources.reference_dir() / REGISTRY_FILE).open(encoding="utf-8", newline="") as fh:
         tibet = [r for r in csv.DictReader(fh) if r["province_code"] == "54"]
     page.goto("/registry/analysis?province=54")
-    wait_for_graph(page)
+    # (a longer wait than the other views': the page's first load reads the whole registry)
+    expect(page.locator("#zg-graph-status")).to_contain_text("个节点", timeout=60_000)
+    expect(page.locator("#zg-graph")).to_have_attribute("data-ready", "true", timeout=60_000)
     zones = cy(page, "cy.nodes().filter(n => n.data('category') === 'zone').length")
     assert zones == len(tibet)
     # the province, and 拉萨市 (the article's city of 拉萨高新区)

@@ -29,21 +29,30 @@ Select = Callable[[str], list[dict[str, str]]]
 #: Where the registry-only zones live; a registry zone elsewhere is one the articles name too.
 REGISTRY_ONLY = "/id/zone/gbt37028-"
 
+# Four small queries rather than one with OPTIONALs: each stays far below a server's per-query
+# time limit even on a loaded machine, and the rows are joined here by IRI.
 _ZONES = """
-SELECT ?z ?code ?zh ?en ?tcode ?p ?pcode ?pzh ?pen ?c ?ccode ?czh ?cen WHERE {
-  ?z skos:notation ?code ; zg:zoneType ?type ; zg:inProvince ?p ; rdfs:label ?zh .
+SELECT ?z ?code ?zh ?tcode ?p ?pcode WHERE {
+  ?z zg:zoneType ?type ; skos:notation ?code ; zg:inProvince ?p ; rdfs:label ?zh .
   ?type skos:notation ?tcode .
-  ?p skos:notation ?pcode ; rdfs:label ?pzh .
-  FILTER (DATATYPE(?code) = zg:GBT37028Code && LANG(?zh) = "zh" && LANG(?pzh) = "zh")
-  OPTIONAL { ?z rdfs:label ?en FILTER (LANG(?en) = "en") }
-  OPTIONAL { ?p rdfs:label ?pen FILTER (LANG(?pen) = "en") }
-  OPTIONAL {
-    ?z zg:inDivision ?c . ?c skos:notation ?ccode ; rdfs:label ?czh .
-    FILTER (LANG(?czh) = "zh" && (STRLEN(STR(?ccode)) = 4
-            || (STRLEN(STR(?ccode)) = 6 && SUBSTR(STR(?ccode), 3, 2) = "90")))
-    OPTIONAL { ?c rdfs:label ?cen FILTER (LANG(?cen) = "en") }
-  }
-} ORDER BY ?code
+  ?p skos:notation ?pcode .
+  FILTER (DATATYPE(?code) = zg:GBT37028Code && LANG(?zh) = "zh")
+}
+"""
+_ENGLISH = """
+SELECT ?z ?en WHERE { ?z zg:zoneType ?type ; rdfs:label ?en FILTER (LANG(?en) = "en") }
+"""
+_CITIES = """
+SELECT ?z ?c ?ccode WHERE {
+  ?z zg:zoneType ?type ; zg:inDivision ?c . ?c skos:notation ?ccode .
+  FILTER (STRLEN(STR(?ccode)) = 4 || (STRLEN(STR(?ccode)) = 6 && SUBSTR(STR(?ccode), 3, 2) = "90"))
+}
+"""
+_PLACES = """
+SELECT DISTINCT ?d ?zh ?en WHERE {
+  ?z zg:zoneType ?type ; zg:inDivision ?d . ?d rdfs:label ?zh FILTER (LANG(?zh) = "zh")
+  OPTIONAL { ?d rdfs:label ?en FILTER (LANG(?en) = "en") }
+}
 """
 
 _NOT_LISTED = """
@@ -99,16 +108,34 @@ class Zone:
 
 
 def load_zones(select: Select) -> list[Zone]:
-    """Every registry zone, in code order (one query)."""
+    """Every registry zone, in code order."""
+    head = prefix_header()
+    english = {r["z"]: r["en"] for r in select(head + _ENGLISH)}
+    names: dict[str, tuple[str, str]] = {}
+    for r in select(head + _PLACES):
+        names.setdefault(r["d"], (r["zh"], r.get("en", "")))
+    cities: dict[str, tuple[str, str]] = {}
+    for r in sorted(select(head + _CITIES), key=lambda r: (len(r["ccode"]), r["ccode"])):
+        cities.setdefault(r["z"], (r["c"], r["ccode"]))
+
+    def place(iri: str, code: str) -> Place:
+        zh, en = names.get(iri, (code, ""))
+        return Place(iri, code, zh, en)
+
     seen: dict[str, Zone] = {}
-    for r in select(prefix_header() + _ZONES):
+    for r in select(head + _ZONES):
         if r["z"] in seen:
             continue
-        city = None
-        if r.get("c"):
-            city = Place(r["c"], r["ccode"], r["czh"], r.get("cen", ""))
-        province = Place(r["p"], r["pcode"], r["pzh"], r.get("pen", ""))
-        seen[r["z"]] = Zone(r["z"], r["code"], r["zh"], r.get("en", ""), r["tcode"], province, city)
+        city = place(*cities[r["z"]]) if r["z"] in cities else None
+        seen[r["z"]] = Zone(
+            r["z"],
+            r["code"],
+            r["zh"],
+            english.get(r["z"], ""),
+            r["tcode"],
+            place(r["p"], r["pcode"]),
+            city,
+        )
     return sorted(seen.values(), key=lambda z: z.code)
 
 
