@@ -44,8 +44,11 @@ EDGE_COLUMNS = ("predicate", "predicate_pname", "label_zh", "label_en")
 def _scalar(value: Any) -> str | int | float | bool | None:
     if value is None:
         return None
-    if isinstance(value, bool | int | float | str):
+    if isinstance(value, bool | int | float):
         return value
+    if isinstance(value, str):
+        # a plain str: the writers look attribute types up by exact type (labels.Untranslated)
+        return str(value)
     if isinstance(value, list | tuple | set | frozenset):
         return "; ".join(sorted(str(v) for v in value))
     return str(value)

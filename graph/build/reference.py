@@ -120,6 +120,8 @@ def industries(folder: Path) -> Graph:
     known |= {r["division"] for r in rows if r["level"] == "2"}
     known |= {r["group"] for r in rows if r["level"] == "3"}
     for row in rows:
+        # 29 names of the shared table end in a space (烟草制品业 …): not part of the name
+        row = {**row, "name": row["name"].strip()}
         level = int(row["level"])
         code = [row["section"], row["division"], row["group"], row["class"]][level - 1]
         fix = GBT_ERRATA.get((code, row["name"]))
