@@ -34,7 +34,7 @@ from graph.analysis.vocabulary import (
 )
 from graph.labels import ALTERNATE_LABELS, Labeller
 from graph.names import NameIndex
-from graph.namespaces import SCHEMA, ZG
+from graph.namespaces import PROVENANCE_GRAPH, SCHEMA, ZG
 
 
 @dataclass
@@ -61,7 +61,13 @@ class Prepared:
         return str(self.names.resolve(text, within=self.entity))
 
 
-UNION_CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION { GRAPH ?g { ?s ?p ?o } } }"
+#: Every graph but provenance: the views leave provenance nodes out (entity_graph's
+#: include_provenance is for a Graph a caller holds), and the reified statements are about
+#: half of the shipped triples, so fetching them would only slow the first analysis request.
+UNION_CONSTRUCT = (
+    "CONSTRUCT { ?s ?p ?o } WHERE { { ?s ?p ?o } UNION "
+    f"{{ GRAPH ?g {{ ?s ?p ?o }} FILTER(?g != <{PROVENANCE_GRAPH}>) }} }}"
+)
 
 
 def rdf_graph(source: object) -> Graph:
