@@ -254,6 +254,7 @@ def test_a_server_retires_a_process_whose_query_overran_and_granian_starts_anoth
         assert status == 503 and int(headers["Retry-After"]) >= 1, body
         wait_for(lambda: children(server.proc.pid) not in ([], serving), "a fresh process")
         wait_for(lambda: pid_alive(serving[0]) is False, "the old process to end")
+        wait_for(server._up, "the fresh process to answer /healthz", 60)
         status, _, body = post(
             server.url + "/sparql", {"query": "ASK { GRAPH <urn:zg:grow> { <urn:s1> ?p ?o } }"}
         )
