@@ -8,6 +8,9 @@ import re
 import socket
 import threading
 import time
+import urllib.error
+import urllib.parse
+import urllib.request
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,7 +26,7 @@ from graph.namespaces import PREFIXES
 from graph.store.inprocess import LocalEvaluator, normalised
 from graph.store.safety import query_form, result_kind
 from tests.competency_runner import questions
-from tests.helpers_server import backend_of, make_app
+from tests.helpers_server import Server, backend_of, children, make_app, pid_alive, wait_for
 
 HEADERS = ("Content-Type", "Vary", "ZoneGraph-Rows", "Access-Control-Allow-Origin")
 TOKEN = "fast-path-token"
@@ -182,13 +185,14 @@ def test_the_in_process_threads_cannot_connect() -> None:
 
 def test_an_overrun_is_a_503_and_the_process_is_told_to_go_at_the_time_limit() -> None:
     retired = threading.Event()
-    local = LocalEvaluator(("nquads", small_data(250)), threads=1, on_overrun=retired.set)
+    local = LocalEvaluator(("nquads", small_data(400)), threads=2, on_overrun=retired.set)
     runaway = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
     with pytest.raises(ServiceBusy) as stopped:
         local.evaluate(msg(runaway), [], budget=0.05, limit=0.3)
     assert stopped.value.retry_after >= 1
     assert not local.usable()  # nothing more runs here while it is still going
     assert retired.wait(30)
+    assert local.evaluate(msg("ASK {}"), [], 10, 10)[0] == "ok"  # the other thread
     deadline = time.monotonic() + 120
     while not local.usable() and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -215,3 +219,57 @@ def test_updates_reach_the_in_process_copy(writable_dir: Path) -> None:
         assert local.evaluated == evaluated + 1
         assert counts == ["0", "0", "0"]
         assert after.get_json()["results"]["bindings"][0]["n"]["value"] == "1"
+
+
+def test_a_server_retires_a_process_whose_query_overran_and_granian_starts_another(
+    writable_dir: Path,
+) -> None:
+    """A shape measured cheap (its graph was empty) turns runaway after an update: the client
+    gets 503 + Retry-After, and at the time limit the serving process goes and comes back."""
+    grow = (
+        "SELECT (COUNT(*) AS ?n) WHERE "
+        "{ GRAPH <urn:zg:grow> { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } }"
+    )
+    settings = {
+        "ZONEGRAPH_UPDATE_TOKEN": TOKEN,
+        "ZONEGRAPH_QUERY_TIMEOUT": 2,
+        "ZONEGRAPH_RESPONSE_CACHE_BYTES": 0,
+        "ZONEGRAPH_QUERY_WORKERS": 2,
+    }
+    server = Server(writable_dir, settings)
+    try:
+        serving = children(server.proc.pid)
+        assert len(serving) == 1
+        for i in range(3):  # the pool measures it cheap; then it runs in the serving process
+            status, _, body = post(server.url + "/sparql", {"query": f"{grow}\n# {i}"})
+            assert status == 200 and b'"0"' in body
+        triples = " ".join(f"<urn:s{i}> <urn:p> {i} ." for i in range(300))
+        status, _, _ = post(
+            server.url + "/update",
+            {"update": f"INSERT DATA {{ GRAPH <urn:zg:grow> {{ {triples} }} }}"},
+            {"Authorization": f"Bearer {TOKEN}"},
+        )
+        assert status in (200, 204)
+        status, headers, body = post(server.url + "/sparql", {"query": f"{grow}\n# runaway"})
+        assert status == 503 and int(headers["Retry-After"]) >= 1, body
+        wait_for(lambda: children(server.proc.pid) not in ([], serving), "a fresh process")
+        wait_for(lambda: pid_alive(serving[0]) is False, "the old process to end")
+        wait_for(server._up, "the fresh process to answer /healthz", 60)
+        status, _, body = post(
+            server.url + "/sparql", {"query": "ASK { GRAPH <urn:zg:grow> { <urn:s1> ?p ?o } }"}
+        )
+        assert status == 200 and b"true" in body  # the update was kept (journal) and replayed
+    finally:
+        server.stop()
+
+
+def post(
+    url: str, form: dict[str, str], headers: dict[str, str] | None = None
+) -> tuple[int, Any, bytes]:
+    data = urllib.parse.urlencode(form).encode()
+    request = urllib.request.Request(url, data=data, headers=headers or {})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return resp.status, resp.headers, resp.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.headers, exc.read()

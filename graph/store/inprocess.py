@@ -21,10 +21,10 @@ Updates: the copy replays the backend's update log (graph.store.worker.replay, o
 evaluating thread, so under the wall too) before each query, as every pool worker does.
 
 The time limit: pyoxigraph cannot cancel a query. A trusted shape that still runs past
-`budget` seconds here is answered 503 with Retry-After, its shape goes back to the pool, and
-nothing more is evaluated here until it ends; if it is still running when the time limit is
-up, `on_overrun` is called: under `zonegraph serve` that retires the whole process (granian
-starts a fresh one), which is what really stops the query.
+`budget` (ZONEGRAPH_HEAVY_AFTER) here sends its shape back to the pool and stops in-process
+evaluation until it ends; if it is still running at the time limit its client gets 503 with
+Retry-After and `on_overrun` is called: under `zonegraph serve` that retires the whole
+process (granian starts a fresh one), which is what really stops the query.
 """
 
 from __future__ import annotations
@@ -188,7 +188,13 @@ class LocalEvaluator:
         return self._worker.answer(store, job.msg)
 
     def evaluate(self, msg: dict[str, Any], log: Sequence[Any], budget: float, limit: float) -> Any:
-        """The worker-style reply to `msg`, or ServiceBusy when it overran `budget`."""
+        """The worker-style reply to `msg`; ServiceBusy when it is not done by `limit`.
+
+        Past `budget` the query is overdue: new queries go to the pool until it ends (it
+        still gets its answer if it ends within the limit: a cheap query slowed by a busy
+        machine is not refused). At the limit the client gets 503 and, once that is sent,
+        the process is told to go unless the query ended meanwhile.
+        """
         job = _Job(msg, log)
         with self._ready:
             self._jobs.append(job)
@@ -198,21 +204,27 @@ class LocalEvaluator:
             return job.reply
         with self._ready:
             self.overdue += 1
-        threading.Thread(target=self._watch, args=(job, limit), daemon=True).start()
+        if job.done.wait(max(0.0, limit - budget)):
+            self._settled()
+            self.evaluated += 1
+            return job.reply
+        threading.Thread(target=self._watch, args=(job,), daemon=True).start()
         raise ServiceBusy(
-            f"query stopped after {budget:g} s: it ran longer than it did before; "
-            "send it again (服务繁忙)",
-            retry_after=1,
+            f"query stopped after the {limit:g} s time limit (查询超时); "
+            "narrow it down, add a LIMIT, or avoid cross joins",
+            retry_after=2,
         )
 
-    def _watch(self, job: _Job, limit: float) -> None:
-        """Wait for an overdue job up to the time limit; then the process must go."""
-        started = job.started or time.monotonic()
-        if not job.done.wait(max(0.0, started + limit - time.monotonic())):
-            self.on_overrun()
-            job.done.wait()
+    def _settled(self) -> None:
         with self._ready:
             self.overdue -= 1
+
+    def _watch(self, job: _Job) -> None:
+        """Give the 503 a moment to leave; then, if the query still runs, the process goes."""
+        if not job.done.wait(0.5):
+            self.on_overrun()
+            job.done.wait()
+        self._settled()
 
 
 class InProcess(PoolCare):
@@ -228,12 +240,14 @@ class InProcess(PoolCare):
         if local.costs.cheap(key):
             limit = self.timeout if timeout is None else timeout
             budget = min(limit, self.policy.heavy_after)
+            started = time.monotonic()
             try:
                 reply = local.evaluate({**msg, "prefixes": PREFIXES}, self._log, budget, limit)
-            except ServiceBusy:
-                local.costs.learn(key, None)  # back to the pool, which knows it is long now
-                self._scheduler.charge(client, (msg["op"], msg.get("text")), budget)
-                raise
+            finally:
+                spent = time.monotonic() - started
+                if spent > budget:  # back to the pool, which knows it is long now
+                    local.costs.learn(key, None)
+                    self._scheduler.charge(client, (msg["op"], msg.get("text")), spent - budget)
             return unwrap(reply, msg["op"])
         SPENT.seconds = None
         try:
