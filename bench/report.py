@@ -69,7 +69,18 @@ def targets(scale: dict[str, Any]) -> list[tuple[str, str, bool]]:
         out.append(("cold start of `zonegraph serve` < 2 s", f"{cold:.2f} s", cold < 2))
     val = scale["validation"]
     if "seconds" in val:
-        out.append(("SHACL validation < 60 s", f"{val['seconds']:.1f} s", val["seconds"] < 60))
+        cpu = val.get("cpu_seconds")
+        shown = f"{val['seconds']:.1f} s" + (f" (CPU {cpu:.1f} s)" if cpu is not None else "")
+        out.append(("SHACL validation < 60 s (validate --dataset)", shown, val["seconds"] < 60))
+        if "build_nquads_seconds" in val:
+            secs, cpu = val["build_nquads_seconds"], val.get("build_nquads_cpu_seconds", 0.0)
+            out.append(
+                (
+                    "SHACL validation < 60 s (build --nquads)",
+                    f"{secs:.1f} s (CPU {cpu:.1f} s)",
+                    secs < 60,
+                )
+            )
     else:
         out.append(("SHACL validation < 60 s", f">{val.get('timed_out', '?')} s (stopped)", False))
     for name, secs in scale["analyses"].items():
@@ -296,11 +307,10 @@ def explanations(scale: dict[str, Any]) -> list[str]:
         )
     if any(t.startswith("SHACL") for t in missed):
         out.append(
-            "- **SHACL validation.** graph.validate runs pySHACL over an rdflib graph; its "
-            "SPARQL-based targets and the per-fact provenance constraint run in rdflib's engine, "
-            "which grows at least linearly (see the smaller scales). Meeting 60 s at 1 M needs "
-            "validating only what a build changes (incrementally, per changed entity), or "
-            "running the shapes as targeted SPARQL on Oxigraph; neither is done yet."
+            "- **SHACL validation.** graph.validate runs the shapes' targets, SPARQL "
+            "constraints and simple core constraints as SPARQL on Oxigraph and leaves the rest "
+            "to pySHACL over the predicates they reach; on a shared machine compare the CPU "
+            "seconds, which do not count time spent waiting for a core."
         )
     slow = [t for t in missed if t.endswith("< 30 s") or t.startswith("analyses")]
     if slow:

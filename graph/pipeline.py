@@ -30,7 +30,7 @@ from graph.store.release import (
     open_read_only,
     publish,
 )
-from graph.validate import ValidationReport, validate_build
+from graph.validate import ValidationReport, validate_build, validate_nquads
 
 #: Told what the pipeline does when it is not what the caller asked for (a note to print).
 Progress = Callable[[str], None]
@@ -108,7 +108,7 @@ def run(
     report: ValidationReport | None = None
     if validate:
         mark = time.monotonic()
-        report = validate_build(result if result is not None else _as_build(quads))
+        report = validate_build(result) if result is not None else validate_nquads(quads)
         seconds["validate"] = time.monotonic() - mark
         if not report.conforms:
             return PipelineResult(result, report, seconds=seconds)
@@ -168,14 +168,3 @@ def _pending_updates(data_dir: Path | None, mode: str) -> Path | None:
             "--discard-updates to set them aside"
         )
     return path
-
-
-def _as_build(quads: bytes) -> BuildResult:
-    """A ready dataset as a BuildResult for validation (no curated locations to report)."""
-    from rdflib import Dataset
-
-    from graph.build.facts import Compiled
-
-    ds = Dataset()
-    ds.parse(data=quads, format="nquads")
-    return BuildResult(ds, Compiled())

@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 import cn2an
+from oxrdflib import OxigraphStore
 from rdflib import RDF, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV
+from rdflib.query import ResultRow
 from rdflib.term import Node
 
 from graph.namespaces import BASE, OA, SDMX_ATTR, SDMX_DIM, SDMX_MEAS, ZG
@@ -367,7 +369,7 @@ def _quotes_of(g: Graph, s: Node, p: Node, o: Node) -> Iterator[tuple[str, str |
 def _untyped(g: Graph) -> Iterator[Finding]:
     """Every IRI the data or reference graphs describe needs an rdf:type somewhere."""
     seen: set[Node] = set()
-    for s in g.subjects(unique=True):
+    for s in _subjects(g):
         if not isinstance(s, URIRef) or s in seen or (s, RDF.type, None) in g:
             continue
         text = str(s)
@@ -379,3 +381,19 @@ def _untyped(g: Graph) -> Iterator[Finding]:
             "(say what it is: zg:Enterprise, zg:Park, skos:Concept …)"
         )
         yield Finding("untyped", s, RDF.type, None, message)
+
+
+def _subjects(g: Graph) -> Iterator[Node]:
+    """The graph's subjects; over an Oxigraph store, only the untyped ones, found by Oxigraph
+    (walking a million triples through rdflib's API would cost more than the whole check)."""
+    if not isinstance(g.store, OxigraphStore):
+        yield from g.subjects(unique=True)
+        return
+    query = f"""SELECT DISTINCT ?s WHERE {{
+        ?s ?p ?o FILTER (isIRI(?s) && (STRSTARTS(STR(?s), "{BASE}id/")
+            || STRSTARTS(STR(?s), "{BASE}concept/")))
+        MINUS {{ ?s a ?type }}
+    }}"""
+    for row in g.query(query):
+        assert isinstance(row, ResultRow)
+        yield row[0]

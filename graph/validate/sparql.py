@@ -30,6 +30,8 @@ _KINDS = {
     SH.IRIOrLiteral: "(isIRI(?o) || isLiteral(?o))",
 }
 _SUB = "<http://www.w3.org/2000/01/rdf-schema#subClassOf>*"
+_WHERE = re.compile(r"\bWHERE\s*\{", re.IGNORECASE)
+_PREBIND_MAX = 20_000
 _PATH_VAR = re.compile(r"\$PATH\b")
 
 
@@ -99,12 +101,15 @@ class Evaluator:
         shape_path = self.shapes.value(c.shape, SH.path)
         text = c.select
         if shape_path is not None:
-            sparql_path = shacl_path_to_sparql_path(self.shapes, shape_path)
+            # pySHACL's helper only reads the path's triples, which a plain Graph holds too
+            sparql_path = shacl_path_to_sparql_path(self.shapes, shape_path)  # type: ignore[arg-type]
             text = _PATH_VAR.sub(sparql_path.replace("\\", "\\\\"), text)
         is_property = shape_path is not None
         seen: set[tuple[object, object, object, tuple[tuple[str, object], ...]]] = set()
         shape_messages = self._messages(c.shape)
-        solutions = self.select(text)
+        if not focus:
+            return
+        solutions = self.select(_prebound(text, focus))
         extra = [v.value for v in solutions.variables if v.value not in ("this", "path", "value")]
         for row in solutions:
             this = row["this"]
@@ -152,18 +157,18 @@ class Evaluator:
             return Result(from_ox(s), path, v, prop, severity, messages)
 
         for n in g.objects(prop, SH.minCount):
-            if int(n) <= 0:
+            if int(str(n)) <= 0:
                 continue
-            having = self._having(p, ">=", int(n))
+            having = self._having(p, ">=", int(str(n)))
             yield from (result(s) for s in focus - having)
         for n in g.objects(prop, SH.maxCount):
-            yield from (result(s) for s in self._having(p, ">", int(n)) & focus)
+            yield from (result(s) for s in self._having(p, ">", int(str(n))) & focus)
         langs = languages(g, prop)
         for n in g.objects(prop, SH.qualifiedMinCount):
-            having = self._having(p, ">=", int(n), _lang_filter(langs))
+            having = self._having(p, ">=", int(str(n)), _lang_filter(langs))
             yield from (result(s) for s in focus - having)
         for kind in g.objects(prop, SH.nodeKind):
-            test = _KINDS[kind] if kind in _KINDS else "false"
+            test = _KINDS.get(URIRef(str(kind)), "false")
             yield from self._values(p, f"!{test}", focus, result)
         for datatype in g.objects(prop, SH.datatype):
             test = f"isLiteral(?o) && DATATYPE(?o) = <{datatype}>"
@@ -202,6 +207,18 @@ class Evaluator:
 
     def _messages(self, shape: Node) -> list[Literal]:
         return [m for m in self.shapes.objects(shape, SH.message) if isinstance(m, Literal)]
+
+
+def _prebound(query: str, focus: set[object]) -> str:
+    """The query with $this bound to the focus nodes up front (SHACL's pre-binding, which also
+    spares Oxigraph the rows of other nodes), when they are few IRIs; else as written."""
+    where = _WHERE.search(query)
+    if where is None or len(focus) > _PREBIND_MAX:
+        return query
+    if not all(isinstance(f, ox.NamedNode) for f in focus):
+        return query
+    values = " ".join(str(f) for f in focus)
+    return f"{query[: where.end()]} VALUES ?this {{ {values} }} {query[where.end() :]}"
 
 
 def _fill(message: Literal, names: dict[str, Node]) -> Literal:
