@@ -322,3 +322,16 @@ def test_chinese_numbers_are_parsed(verbatim: str, unit: str | None, expected: s
     from graph.validate.checks import numbers_in
 
     assert Decimal(expected) in numbers_in(verbatim, unit)
+
+
+def test_dates_of_the_old_datatypes_and_without_precision(invalid_report: ValidationReport) -> None:
+    """Every date is an xsd:dateTime at 00:00+08:00 (HermiT's datatype map has no xsd:date or
+    xsd:gYearMonth); an event's date says its precision."""
+    event = results_for(invalid_report, "event/t-olddate-event")
+    messages = {v.message for v in event}
+    assert "日期应为北京时间的 xsd:dateTime / zg:date must be an xsd:dateTime at +08:00" in messages
+    assert any("zg:datePrecision" in m for m in messages)
+    assert all(v.path in ("zg:date", "zg:datePrecision") for v in event)
+    period = results_for(invalid_report, "period/t-olddate-period")
+    assert [v.path for v in period] == ["zg:startDate"]
+    assert_readable(period[0], "date-old-datatypes.trig")
