@@ -37,3 +37,15 @@ def dated(year: int, month: int | None = None, day: int | None = None) -> tuple[
     if day is None:
         return Literal(lexical(year, month), datatype=XSD.dateTime), MONTH
     return Literal(lexical(year, month, day), datatype=XSD.dateTime), DAY
+
+
+def display(value: str, precision: str | None = None) -> str | None:
+    """How a page prints a date: only as much of it as the source states (2020-04, 2023,
+    2024-01-29); None when `value` is not a date of this family."""
+    if len(value) < 10 or not value.endswith("T00:00:00" + BEIJING):
+        return None
+    if precision == str(YEAR):
+        return value[:4]
+    if precision == str(MONTH):
+        return value[:7]
+    return value[:10]

@@ -172,7 +172,7 @@ def test_dates_are_instants_with_a_precision(built: BuildResult) -> None:
             seen += 1
             assert isinstance(o, Literal) and o.datatype == XSD.dateTime, (s, prop, o)
             assert str(o).endswith("T00:00:00+08:00"), (s, prop, o)
-    assert seen > 40
+    assert seen >= 20  # periods shared by several files count once
     precisions = set(union.subjects(RDF.type, ZG.DatePrecision))
     assert len(precisions) == 3
     for s in set(union.subjects(ZG.date, None)):

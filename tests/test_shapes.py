@@ -356,3 +356,16 @@ def test_level_without_status(invalid_report: ValidationReport) -> None:
     ]
     assert len(found) == 1
     assert found[0].path == "zg:countedStatus"
+
+
+def test_dates_of_the_old_datatypes_and_without_precision(invalid_report: ValidationReport) -> None:
+    """Every date is an xsd:dateTime at 00:00+08:00 (HermiT's datatype map has no xsd:date or
+    xsd:gYearMonth); an event's date says its precision."""
+    event = results_for(invalid_report, "event/t-olddate-event")
+    messages = {v.message for v in event}
+    assert "日期应为北京时间的 xsd:dateTime / zg:date must be an xsd:dateTime at +08:00" in messages
+    assert any("zg:datePrecision" in m for m in messages)
+    assert all(v.path in ("zg:date", "zg:datePrecision") for v in event)
+    period = results_for(invalid_report, "period/t-olddate-period")
+    assert [v.path for v in period] == ["zg:startDate"]
+    assert_readable(period[0], "date-old-datatypes.trig")

@@ -78,9 +78,10 @@ NAMESPACE_CATEGORIES = (
     (str(ZG._NS), "schema"),
 )
 LABEL_PREDICATES = set(PREFERRED_LABELS)
-#: Statements about a node's names rather than relations between things: where an English
-#: name comes from links every generated name to one concept, which no analysis should cross.
-NOT_RELATIONS = frozenset({ZG.englishNameOrigin})
+#: Statements about a node's names or dates rather than relations between things: where an
+#: English name comes from links every generated name to one concept, a date's precision every
+#: dated event to one of three; no analysis should cross them.
+NOT_RELATIONS = frozenset({ZG.englishNameOrigin, ZG.datePrecision})
 #: Predicates that climb a reference hierarchy; followed to give linked concepts their ancestors.
 HIERARCHY_PREDICATES = (SKOS.broader, ZG.parentDivision)
 CONTAINMENT_ROOTS = (SCHEMA.containedInPlace, GEO_SF_WITHIN, ZG.locatedIn, ZG.clusterIn)

@@ -23,6 +23,7 @@ import random
 from dataclasses import dataclass, field
 
 from rdflib import Graph, URIRef
+from rdflib.compare import to_canonical_graph
 from rdflib.namespace import RDF, RDFS, SKOS
 
 from graph import resources
@@ -196,8 +197,9 @@ def _reference() -> _Reference:
 
 
 def _ntriples(graph: Graph, name: URIRef) -> list[str]:
-    """A reference or ontology graph as sorted N-Quads lines (sorted: deterministic output)."""
-    out = graph.serialize(format="nt", encoding="utf-8")
+    """A reference or ontology graph as sorted N-Quads lines (sorted: deterministic output;
+    blank nodes, such as the RDF list of the ontology's disjoint kinds, canonically named)."""
+    out = to_canonical_graph(graph).serialize(format="nt", encoding="utf-8")
     lines = [line for line in out.decode("utf-8").splitlines() if line.strip()]
     return sorted(f"{line[:-1].rstrip()} <{name}> .\n" for line in lines)
 

@@ -5,7 +5,8 @@ queries, so a page costs the same whatever the size of the dataset. The RDF desc
 bounded one: the resource's outgoing triples (following blank nodes such as RDF lists), its
 incoming triples (with the whole list and its owner when it is an item of an RDF list), and the
 provenance about it (the reified statements whose subject or object
-it is, and the quotes they were derived from). The page view is plain dicts, ready for JSON
+it is, and the quotes they were derived from). The page view lists every kind of evidence
+(graph.query.sources), not only quotes. The page view is plain dicts, ready for JSON
 and for templates alike, with labels for every node so that nobody reads raw IRIs.
 """
 
@@ -16,13 +17,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from rdflib import OWL, RDF, RDFS, SKOS, BNode, Graph, Literal, URIRef
+from rdflib import OWL, RDF, RDFS, SKOS, XSD, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.dates import display
 from graph.errors import BadIRIError
 from graph.labels import ALTERNATE_LABELS, PREFERRED_LABELS, choose, prefixed, short_name
-from graph.namespaces import BASE, PREFIXES, PROVENANCE_GRAPH
+from graph.namespaces import BASE, PREFIXES, PROVENANCE_GRAPH, ZG
 from graph.query.figures import figure_view, figures, sort_figures
+from graph.query.sources import Fact, entity_evidence, evidence_for
 from graph.store import Backend
 
 # Characters that may not appear inside <…> in SPARQL; IRIs come from request paths.
@@ -133,11 +136,13 @@ def node_view(node: Node, labels: Labels) -> dict[str, Any]:
     """A node as a page shows it: labels and a link for IRIs, text and language for literals."""
     if isinstance(node, Literal):
         dt = node.datatype
+        shown = display(str(node)) if dt == XSD.dateTime else None
         return {
             "kind": "literal",
             "value": str(node),
             "lang": node.language or "",
             "datatype": (prefixed(str(dt)) or str(dt)) if dt is not None else "",
+            **({"display": shown} if shown else {}),
         }
     zh, en = labels.pair(node)
     return {
@@ -178,6 +183,7 @@ def _group(
     labels: Labels,
     limit: int | None = None,
     lists: dict[Node, list[Node]] | None = None,
+    evidence: dict[Fact, list[dict[str, str]]] | None = None,
 ) -> list[dict[str, Any]]:
     """Relations grouped by predicate, predicates in label order, values in label order."""
     by_pred: dict[Node, list[Node]] = {}
@@ -195,6 +201,7 @@ def _group(
                     {
                         **_value_view(v, labels, lists or {}),
                         "sources": sources.get(fact(pred, v), []),
+                        "evidence": evidence_for(evidence or {}, fact(pred, v)),
                     }
                     for v in shown
                 ],
@@ -243,6 +250,13 @@ SELECT DISTINCT ?p ?owner WHERE {{
 
 #: Shown in their own sections (labels, types) or as sources, not as relations.
 _LABEL_PREDICATES = {*PREFERRED_LABELS, *ALTERNATE_LABELS, RDF.type}
+#: The dates zg:datePrecision qualifies (an entity is dated by one of them).
+_DATED = {
+    str(ZG.date),
+    str(ZG.issued),
+    "http://purl.org/dc/terms/issued",
+    "http://purl.org/dc/terms/temporal",
+}
 #: Provenance plumbing: a statement's rdf:subject/rdf:object pointing here is shown as a source.
 _HIDDEN_INCOMING = {RDF.subject, RDF.object, RDF.predicate, RDF.first}
 
@@ -257,6 +271,7 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
         return None
     figure_rows, figure_quotes = figures(backend, ref)
     sources = _sources(backend, ref)
+    per_fact, evidence = entity_evidence(backend, ref)
     by_pred = _lists(backend, ref) if any(isinstance(r["o"], BNode) for r in out_rows) else {}
     lists: dict[Node, list[Node]] = {}
     list_pairs: list[tuple[Node, Node]] = []
@@ -285,6 +300,15 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
     incoming = [(r["p"], r["s"]) for r in in_rows if r["p"] not in _HIDDEN_INCOMING] + via_lists
     types = sorted({r["o"] for r in out_rows if r["p"] == RDF.type}, key=str)
     zh, en = labels.pair(node)
+    precision = next((str(r["o"]) for r in out_rows if r["p"] == ZG.datePrecision), None)
+    outgoing_groups = _group(
+        outgoing, lambda p, v: (node, p, v), sources, labels, None, lists, per_fact
+    )
+    for group in outgoing_groups:  # the entity's own date, at the precision it is known to
+        if group["predicate"]["iri"] in _DATED and precision:
+            for v in group["values"]:
+                if v.get("display"):
+                    v["display"] = display(v["value"], precision)
     quotes_here = sorted({q for qs in sources.values() for q in qs})
     return {
         "iri": iri,
@@ -307,13 +331,17 @@ def entity_view(backend: Backend, iri: str) -> dict[str, Any] | None:
             )
             for t in types
         ),
-        "outgoing": _group(outgoing, lambda p, v: (node, p, v), sources, labels, None, lists),
-        "incoming": _group(incoming, lambda p, v: (v, p, node), sources, labels, MAX_INCOMING),
+        "outgoing": outgoing_groups,
+        "incoming": _group(
+            incoming, lambda p, v: (v, p, node), sources, labels, MAX_INCOMING, None, per_fact
+        ),
         "figures": [
             figure_view(row, figure_quotes, lambda n: node_view(n, labels))
             for row in sort_figures(figure_rows)
         ],
         "quotes": quotes_here,
+        # every kind of evidence behind the facts: quotes, table rows, documents, curators
+        "evidence": evidence,
     }
 
 
