@@ -10,6 +10,7 @@ Technological Development Zone). It is not a translation and must not be shown a
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -108,9 +109,15 @@ def pinyin_word(text: str) -> str:
     return syllables_to_word(lazy_pinyin(text, style=Style.NORMAL, v_to_u=True))
 
 
+@functools.lru_cache(maxsize=8)
+def _longest(places: frozenset[str]) -> int:
+    # once per set of place names: every zone name is split against the same few thousand
+    return max((len(p) for p in places), default=0)
+
+
 def _segments(text: str, places: frozenset[str]) -> list[str]:
     """Split a run of Chinese at known place names; other runs in two-character words."""
-    longest = max((len(p) for p in places), default=0)
+    longest = _longest(places)
     words: list[str] = []
     rest = ""
     i = 0
