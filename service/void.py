@@ -16,15 +16,14 @@ import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-import pyoxigraph as ox
 from flask import Blueprint, Flask, Response, abort, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, VOID, XSD
 
 from graph import formats
-from graph.namespaces import BASE, ID, ONTOLOGY_IRI, PREFIXES
+from graph.namespaces import BASE, ID, ONTOLOGY_IRI
 from graph.query.export import dump_filename
-from graph.query.stats import ENTITIES_MEANING, Select, count_entities
+from graph.query.stats import ENTITIES_MEANING, Select, count_entities, store_select
 from service import negotiation, release_status, state
 from service.dumps import get_dumps
 from service.state import backend_select, get_backend
@@ -89,16 +88,6 @@ def counts() -> Counts:
     return _COUNTS.get()
 
 
-def _store_select(store: ox.Store) -> Select:
-    def select(text: str) -> list[dict[str, str]]:
-        results = store.query(text, prefixes=PREFIXES, use_default_graph_as_union=True)
-        assert isinstance(results, ox.QuerySolutions)
-        names = [v.value for v in results.variables]
-        return [{n: s[n].value for n in names if s[n] is not None} for s in results]
-
-    return select
-
-
 def release_counts() -> Counts:
     """What the dumps hold. With no update since the release that is the live data; otherwise
     the release is counted once (it never changes) from the dumps' own source."""
@@ -110,7 +99,7 @@ def release_counts() -> Counts:
     kept: dict[str, Counts] = current_app.extensions.setdefault(RELEASE_COUNTS, {})
     with _RELEASE_LOCK:
         if "release" not in kept:
-            kept["release"] = _counted(_store_select(dumps.source()))
+            kept["release"] = _counted(store_select(dumps.source()))
         return kept["release"]
 
 
