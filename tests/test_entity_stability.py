@@ -21,10 +21,15 @@ from service.state import get_backend
 from tests.helpers_server import make_app
 
 FORMATS = {"ttl": "turtle", "jsonld": "json-ld", "rdf": "xml"}
-#: Reference data (NBS divisions, GB/T 4754 codes) has thousands of look-alike entities
-#: without blank nodes; every curated entity is checked, and every 100th reference one.
-REFERENCE = (f"{BASE}id/division/", f"{BASE}concept/gbt4754/")
-EVERY_NTH_REFERENCE = 100
+#: Reference data (NBS divisions, GB/T 4754 codes) and the registry's zones and table rows are
+#: thousands of look-alike entities made by one function each from one table row; every curated
+#: entity is checked, and every Nth of each of these (over a hundred registry zones and rows).
+SAMPLED = {
+    f"{BASE}id/division/": 100,
+    f"{BASE}concept/gbt4754/": 100,
+    f"{BASE}id/zone/gbt37028-": 20,
+    f"{BASE}id/row/": 20,
+}
 
 SUBJECTS = f"""SELECT DISTINCT ?s (SAMPLE(?bnode) AS ?b) WHERE {{
   ?s ?p ?o FILTER(isIRI(?s) && STRSTARTS(STR(?s), "{BASE}")
@@ -38,12 +43,13 @@ def entity_paths(client: FlaskClient) -> list[tuple[str, bool]]:
     with client.application.app_context():
         rows = get_backend().select(SUBJECTS)
     out: list[tuple[str, bool]] = []
-    seen_reference = 0
+    seen = dict.fromkeys(SAMPLED, 0)
     for row in rows:
         iri = str(row["s"])
-        if iri.startswith(REFERENCE):
-            seen_reference += 1
-            if seen_reference % EVERY_NTH_REFERENCE:
+        prefix = next((p for p in SAMPLED if iri.startswith(p)), None)
+        if prefix is not None:
+            seen[prefix] += 1
+            if seen[prefix] % SAMPLED[prefix]:
                 continue
         rest = iri[len(BASE) :]
         if rest.startswith("ontology#"):
