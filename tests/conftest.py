@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 from flask import Flask
 from flask.testing import FlaskClient
+from playwright.sync_api import Browser, Playwright, sync_playwright
 from rdflib import Graph
 
 from graph import pipeline
@@ -92,3 +93,30 @@ def mini() -> views.Prepared:
 def source(union_graph: Graph) -> views.Prepared:
     """The shipped graph prepared for analysis (entity graph and name index built once)."""
     return views.prepare(union_graph)
+
+
+# One Playwright and one Chromium for the whole session, shared by every browser test module
+# (a second sync_playwright() in the same process refuses to start inside the first's loop).
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+@pytest.fixture(scope="session")
+def playwright() -> Iterator[Playwright]:
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def browser(playwright: Playwright) -> Iterator[Browser]:
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()

@@ -13,9 +13,9 @@ from playwright.sync_api import Page, expect
 from graph import resources
 from graph.build.registry import REGISTRY_FILE
 from tests.helpers_server import Server
-from tests.test_browser import browser, click_node, cy, page, playwright
+from tests.test_browser import click_node, cy, page
 
-__all__ = ["browser", "page", "playwright"]  # fixtures used through pytest
+__all__ = ["page"]  # the fixture used through pytest
 pytestmark = [pytest.mark.browser, pytest.mark.server]
 
 

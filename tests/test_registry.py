@@ -229,6 +229,8 @@ def test_registry_shapes_catch_a_fact_without_provenance() -> None:
     g.add((beijing, RDF.type, ZG.Province))
     g.add((beijing, RDFS.label, Literal("北京市", lang="zh")))
     g.add((beijing, SKOS.notation, Literal("11")))
+    g.add((beijing, RDFS.label, Literal("Beijing Municipality", lang="en")))
+    g.add((beijing, ZG.englishNameOrigin, URIRef(BASE + "concept/name-origin/generated")))
     g.add((zone, SKOS.altLabel, Literal("石龙", lang="zh")))
     report = validate_graph(g, load_shapes("data"))
     violations = [v.line() for v in report.violations if v.severity == "Violation"]

@@ -55,7 +55,7 @@ def test_zones_sit_in_real_counties_and_firms_in_gbt_classes() -> None:
         + """ SELECT (COUNT(?z) AS ?n) WHERE {
             ?z zg:inDivision ?county . ?county a zg:County ;
                 zg:parentDivision/zg:parentDivision ?p .
-            ?p a zg:Province ; rdfs:label ?name }""",
+            ?p a zg:Province ; rdfs:label ?name FILTER(LANG(?name) = "zh") }""",
     )
     assert zones >= 5 and placed == zones
     firms = count(store, prefix + " SELECT (COUNT(?e) AS ?n) WHERE { ?e a zg:Enterprise }")

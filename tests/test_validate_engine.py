@@ -22,7 +22,7 @@ from graph.build.synthetic import generate
 from graph.namespaces import NAMED_GRAPHS
 from graph.validate import engine, load_shapes, oxdata
 from graph.validate.plan import SH, make_plan
-from graph.validate.sparql import Result
+from graph.validate.shapes_sparql import Result
 
 INVALID = sorted((Path(__file__).parent / "shapes" / "invalid").glob("*.*"))
 ID = "https://w3id.org/zonegraph/id/"

@@ -120,6 +120,12 @@ def build(
         zones = registry.build_registry(resources.reference_dir(), ontology, compiled.data)
         _fill(ds.graph(DATA_GRAPH), zones.data)
         _fill(prov, zones.provenance)
+        # A triple lives in one graph: where the article states what the reference tables also
+        # give (a province's English name), the data graph keeps it with its quote, so that
+        # engines whose union default graph does not merge duplicates count each triple once.
+        data = ds.graph(DATA_GRAPH)
+        for triple in [t for t in ref if t in data]:
+            ref.remove(triple)
     return BuildResult(dataset=ds, compiled=compiled)
 
 

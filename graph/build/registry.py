@@ -1,16 +1,13 @@
 """The GB/T 37028-2018 registry of economic function zones as data with per-row provenance.
 
-Every row of the standard's code table (graph/reference/, copied from the project's shared
-data) becomes a zone: code, Chinese name, type and level, province and city as links to the
-NBS divisions, English name, and, where the zone is an NBS statistical unit, that county-level
-code. Each triple is reified in the provenance graph like an article fact, but derived from a
-zg:TableRow of the table (and, for names the curators render or match, from a curator
-assertion) instead of a quote: one query lists the sources behind any entity.
-
-The zones the articles name first keep their article IRIs (ARTICLE_ZONES); changes since 2018
-(STATUS_CHANGES) are dated events citing their own document. A row that breaks the table's
-rules (code format, code agreeing with province and type, a known division) stops the build
-with the file, the line and what is wrong.
+Every row of the standard's code table (graph/reference/) becomes a zone: code, Chinese name,
+type and level, province and city linked to the NBS divisions, English name, and its NBS
+statistical-unit code where it is one. Each triple derives from a zg:TableRow of the table (or,
+for names the curators render or match, a curator assertion) instead of a quote, so one query
+lists the sources behind any entity. The article's zones keep their IRIs (ARTICLE_ZONES);
+changes since 2018 (STATUS_CHANGES) are dated events citing their own document. A row breaking
+the table's rules (code format, code agreeing with province and type, a known division) stops
+the build with the file, the line and what is wrong.
 """
 
 from __future__ import annotations
@@ -127,15 +124,11 @@ def zone_iri(code: str) -> URIRef:
 
 
 class _Writer:
-    """Adds data triples with their provenance.
-
-    Triples about the article's zones and the status-change events are reified one by one
-    (rdf:Statement), as the compiler does for quotes: those subjects mix sources. The zones
-    only the registry knows get one zg:StatementGroup per zone instead: its rdf:subject, the
-    predicates it covers (zg:predicate), its evidence (the row, and the curators' assertions
-    for rendered names and matched units) and its file:line. All of such a zone's triples come
-    from its row, so nothing is lost, and validation stays fast (see ontology/registry.ttl).
-    """
+    """Adds data triples with their provenance: reified one by one (rdf:Statement) for the
+    article's zones and the status-change events, whose subjects mix sources; one
+    zg:StatementGroup per registry-only zone (its subject, the predicates it covers, its
+    evidence: the row and the curators' assertions, and its file:line), since all of such a
+    zone's triples come from its row; validation stays fast (see ontology/registry.ttl)."""
 
     def __init__(self, reg: Registry) -> None:
         self.reg = reg

@@ -15,6 +15,7 @@ from typing import Any
 
 from rdflib import URIRef
 
+from graph import dates
 from graph.labels import short_name
 from graph.namespaces import PROVENANCE_GRAPH, prefix_header
 from graph.query.describe import local_path
@@ -44,8 +45,9 @@ SELECT ?role ?d ?code ?zh ?en WHERE {
 """
 
 _EVENTS = """
-SELECT ?e ?zh ?en ?date ?before ?after WHERE {
+SELECT ?e ?zh ?en ?date ?precision ?before ?after WHERE {
   ?e a zg:StatusChange ; zg:subject %(z)s ; rdfs:label ?zh , ?en ; zg:date ?date .
+  OPTIONAL { ?e zg:datePrecision ?precision }
   FILTER (LANG(?zh) = "zh" && LANG(?en) = "en")
   OPTIONAL { ?e zg:typeBefore/skos:notation ?before }
   OPTIONAL { ?e zg:typeAfter/skos:notation ?after }
@@ -69,15 +71,15 @@ SELECT DISTINCT ?ev ?p %(vars)s WHERE {
 
 _KINDS: dict[str, tuple[str, str]] = {
     "table-row": (
-        "?key ?row ?tzh ?ten ?issued",
+        "?key ?row ?tzh ?ten ?issued ?iprec",
         """?ev a zg:TableRow ; zg:rowKey ?key ; zg:rowNumber ?row ; zg:inTable ?t .
   ?t rdfs:label ?tzh , ?ten . FILTER (LANG(?tzh) = "zh" && LANG(?ten) = "en")
-  OPTIONAL { ?t dcterms:issued ?issued }""",
+  OPTIONAL { ?t dcterms:issued ?issued OPTIONAL { ?t zg:datePrecision ?iprec } }""",
     ),
     "document": (
-        "?number ?issued ?zh ?en ?pzh ?pen",
+        "?number ?issued ?iprec ?zh ?en ?pzh ?pen",
         """?ev a zg:OfficialDocument ; zg:documentNumber ?number .
-  OPTIONAL { ?ev dcterms:issued ?issued }
+  OPTIONAL { ?ev dcterms:issued ?issued OPTIONAL { ?ev zg:datePrecision ?iprec } }
   OPTIONAL { ?ev rdfs:label ?zh FILTER (LANG(?zh) = "zh") }
   OPTIONAL { ?ev rdfs:label ?en FILTER (LANG(?en) = "en") }
   OPTIONAL { ?ev dcterms:publisher ?pub . ?pub rdfs:label ?pzh FILTER (LANG(?pzh) = "zh")
@@ -145,6 +147,10 @@ def sources(select: Select, iri: str) -> dict[str, list[dict[str, Any]]]:
         items = list(by_ev.values())
         for item in items:
             item["supports"].sort()
+            if "issued" in item:  # as much of the date as the source states (2018, not 2018-01-01)
+                item["issued"] = (
+                    dates.display(item["issued"], item.pop("iprec", None)) or item["issued"]
+                )
         if kind == "quote":
             items.sort(key=lambda q: (q.get("doc", ""), int(q.get("start", "0") or 0)))
             for q in items:
@@ -179,7 +185,7 @@ def zone_registry(select: Select, iri: str) -> dict[str, Any] | None:
                 "href": local_path(e["e"]) or e["e"],
                 "label_zh": e["zh"],
                 "label_en": e["en"],
-                "date": e["date"],
+                "date": dates.display(e["date"], e.get("precision")) or e["date"],
                 "type_before": e.get("before", ""),
                 "type_after": e.get("after", ""),
             }

@@ -25,7 +25,7 @@ from graph.validate.locate import _Locator
 from graph.validate.report import ValidationReport as ValidationReport
 from graph.validate.report import Violation as Violation
 from graph.validate.report import _sort_key
-from graph.validate.sparql import Result
+from graph.validate.shapes_sparql import Result
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 #: Shapes files are chosen by name: "<kind>-*.ttl" plus the shared prefix declarations.

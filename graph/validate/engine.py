@@ -1,7 +1,7 @@
 """One validation run: SPARQL-heavy and simple shapes on Oxigraph, the rest with pySHACL.
 
 The split is graph.validate.plan's; this module runs it and returns every result in one form
-(graph.validate.sparql.Result), whichever engine produced it. `pyshacl_results` is also the
+(graph.validate.shapes_sparql.Result), whichever engine produced it. `pyshacl_results` is also the
 reference the equivalence tests compare against: plain pySHACL over an rdflib graph.
 """
 
@@ -15,7 +15,7 @@ from rdflib.term import Node
 from graph.errors import ShapesError
 from graph.validate.oxdata import from_ox, subgraph, whole
 from graph.validate.plan import SH, make_plan, reachable_iris, reduced_shapes
-from graph.validate.sparql import Evaluator, Result
+from graph.validate.shapes_sparql import Evaluator, Result
 
 
 def run(store: ox.Store, shapes: Graph) -> list[Result]:

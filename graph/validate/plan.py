@@ -8,7 +8,7 @@ says:
 
 - every target is evaluated on Oxigraph, SPARQL targets included;
 - every sh:sparql constraint of a targeted shape (or of its property shapes) runs on Oxigraph;
-- a targeted shape whose core constraints are all of the kinds graph.validate.sparql
+- a targeted shape whose core constraints are all of the kinds graph.validate.shapes_sparql
   translates (counts, node kinds, string datatypes, languages, classes, values) runs there
   entirely ("compiled");
 - the others stay with pySHACL, their SPARQL targets replaced by the focus nodes Oxigraph
@@ -39,7 +39,7 @@ _DESCRIPTIVE = {
     SH.sparql,
     *_TARGETS,
 }
-#: Core parameters graph.validate.sparql translates on a property shape with an IRI path.
+#: Core parameters graph.validate.shapes_sparql translates on a property shape with an IRI path.
 COMPILED = {
     SH.minCount,
     SH.maxCount,
