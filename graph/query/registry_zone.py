@@ -172,12 +172,17 @@ def zone_registry(select: Select, iri: str) -> dict[str, Any] | None:
     for row in _ask(select, _PLACES, iri):
         places.setdefault(row["role"], []).append(_place(row))
     province = places.get("province", [])
-    division = [d for d in places.get("division", []) if d not in province]
+    # the table's city first (广州市 4401), then finer divisions the articles add (黄埔区 440112)
+    division = sorted(
+        (d for d in places.get("division", []) if d not in province),
+        key=lambda d: (len(d["code"]), d["code"]),
+    )
     section: dict[str, Any] = {
         "listed": bool(facts),
         "table": not_listed[0]["table"] if not_listed else None,
         "province": province[0] if province else None,
         "division": division[0] if division else None,
+        "divisions": division,
         "statistical_unit": next(iter(places.get("statistical-unit", [])), None),
         "events": [
             {
