@@ -73,6 +73,7 @@ class ZG(DefinedNamespace):
     Observation: URIRef
     OfficialDocument: URIRef
     Organization: URIRef
+    Outlook: URIRef
     Park: URIRef
     Period: URIRef
     Person: URIRef

@@ -105,8 +105,9 @@ def test_installed_validate_build_query(installed: Path) -> None:
 
 
 def test_installed_explorer_has_its_editor_and_graph_views(installed: Path) -> None:
-    """The editor page and a graph view load YASGUI and cytoscape from the installed wheel,
-    byte for byte the committed files that the lockfile's versions produced."""
+    """The editor page, a graph view and the registry map load YASGUI, cytoscape and ECharts
+    from the installed wheel, byte for byte the committed files that the lockfile's versions
+    produced."""
     if not (installed / "data").is_dir():
         assert zonegraph(installed, "build").returncode == 0
     manifest = json.loads((ROOT / "service/static/vendor/MANIFEST.json").read_text())
@@ -150,8 +151,9 @@ def test_installed_explorer_has_its_editor_and_graph_views(installed: Path) -> N
         wait_for(up, "the installed server", limit=120)
         editor = get("/query").decode()
         view = get("/explore/cluster?name=" + urllib.request.quote("三城一岛")).decode()
+        registry = get("/registry").decode()
         for target, entry in manifest["files"].items():
-            assert f"/static/vendor/{target}" in editor + view, target
+            assert f"/static/vendor/{target}" in editor + view + registry, target
             body = get(f"/static/vendor/{target}")
             assert hashlib.sha256(body).hexdigest() == entry["sha256"], target
     finally:
