@@ -21,6 +21,7 @@ from graph.errors import ZoneGraphError
 from graph.formats import Format
 from graph.namespaces import PREFIXES
 from graph.query import as_bytes
+from graph.store.release import merged_store
 
 #: Every RDF format of the table is a dump format (dumps/zonegraph.<extension>).
 FORMATS: tuple[Format, ...] = formats.of_kind("graph")
@@ -31,21 +32,11 @@ def get_format(name: str | Format) -> Format:
     return name if isinstance(name, Format) else formats.require(name, "graph")
 
 
-def union_store(store: ox.Store) -> ox.Store:
-    """Every quad of the store in one default graph: what a triple format carries."""
-    union = ox.Store()
-    union.bulk_extend(
-        ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
-        for q in store.quads_for_pattern(None, None, None)
-    )
-    return union
-
-
 def dump(
     store: ox.Store, fmt: str | Format, graph: str | None = None, union: ox.Store | None = None
 ) -> bytes:
     """Serialise the store (or one named graph of it) in format `fmt`; `union`, the store's
-    union_store when the caller already has it (dump_all makes it once for three formats)."""
+    graphs merged when the caller already has them (dump_all merges once for three formats)."""
     spec = get_format(fmt)
     rdf = spec.rdf
     assert rdf is not None
@@ -62,7 +53,7 @@ def dump(
     if spec.quads:
         return as_bytes(store.dump(format=rdf, prefixes=prefixes))
     if union is None:
-        union = union_store(store)
+        union = merged_store(store.quads_for_pattern(None, None, None))
     return as_bytes(union.dump(format=rdf, from_graph=ox.DefaultGraph(), prefixes=prefixes))
 
 
@@ -78,7 +69,7 @@ def dump_filename(fmt: Format) -> str:
 def dump_all(store: ox.Store) -> tuple[dict[str, bytes], dict[str, dict[str, Any]]]:
     """Every dump of the store, by file name, and what each holds (for dumps.json and VoID)."""
     quads = len(store)
-    union = union_store(store)
+    union = merged_store(store.quads_for_pattern(None, None, None))
     blobs = {dump_filename(spec): dump(store, spec, union=union) for spec in FORMATS}
     # N-Triples holds one triple per line (newlines in literals are escaped), and the union
     # it carries has no duplicates: its line count is the number of triples.

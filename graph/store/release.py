@@ -24,7 +24,7 @@ import os
 import shutil
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,6 +70,15 @@ def load_store(nquads: bytes, path: Path | None = None) -> ox.Store:
     """An Oxigraph store (on disk at `path`, else in memory) filled with N-Quads."""
     store = ox.Store(str(path)) if path is not None else ox.Store()
     store.bulk_load(nquads, format=ox.RdfFormat.N_QUADS)
+    return store
+
+
+def merged_store(quads: Iterable[ox.Quad]) -> ox.Store:
+    """An in-memory store whose default graph holds every quad given, their graphs merged:
+    the union that triple formats carry and that validation reads (as the service's default
+    graph is the union of the named graphs)."""
+    store = ox.Store()
+    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()) for q in quads)
     return store
 
 

@@ -19,6 +19,7 @@ from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 from rdflib.term import Node
 
 from graph.build import bind_prefixes
+from graph.store.release import merged_store
 
 _XSD_STRING = str(XSD.string)
 _DEFAULT = ox.DefaultGraph()
@@ -26,18 +27,12 @@ _DEFAULT = ox.DefaultGraph()
 
 def store_from_nquads(data: bytes) -> ox.Store:
     """An in-memory store whose default graph is the union of the N-Quads' graphs."""
-    store = ox.Store()
-    quads = ox.parse(data, format=ox.RdfFormat.N_QUADS)
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, _DEFAULT) for q in quads)
-    return store
+    return merged_store(ox.parse(data, format=ox.RdfFormat.N_QUADS))
 
 
 def store_from_file(path: Path, fmt: ox.RdfFormat) -> ox.Store:
     """An in-memory store of a dataset file, its graphs merged; SyntaxError names the line."""
-    store = ox.Store()
-    quads = ox.parse(path=str(path), format=fmt)
-    store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, _DEFAULT) for q in quads)
-    return store
+    return merged_store(ox.parse(path=str(path), format=fmt))
 
 
 def store_from_triples(triples: Iterable[tuple[Node, Node, Node]]) -> ox.Store:
