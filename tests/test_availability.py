@@ -135,12 +135,9 @@ def test_runaway_queries_do_not_starve_cheap_ones(server: Server, runaways: int)
     statuses = Counter(str(status) for status, _ in outcomes)
     print(f"{runaways} runaways: {answered}/30 cheap answered within 2 s; runaways: {statuses}")
     assert answered >= 24  # at least 80 %
-    # Every runaway was refused or stopped, never a 500, and within the time limit + 1 s;
-    # on this shared 2-core machine (load average above 15 while measured, and 16 client
-    # threads sharing one interpreter to notice their answers) one or two answers in a run
-    # arrived later than that, so that many may.
-    assert outcomes and set(statuses) <= {"429", "503", "late"}
-    assert statuses["late"] <= max(2, len(outcomes) / 100)
+    # Every runaway was refused or stopped within the time limit + 1 s (the client's socket
+    # deadline; "late" when it passed), never a 500, and never late.
+    assert outcomes and set(statuses) <= {"429", "503"}, statuses
     assert all(retry is not None for status, retry in outcomes if status == 429)
 
 

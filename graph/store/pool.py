@@ -235,9 +235,14 @@ class PoolCare(ABC):
 
     def _retire(self, w: Worker) -> None:
         """Kill a worker and start its replacement (counted before the kill, so that the
-        watcher never sees a gap to fill twice)."""
+        watcher never sees a gap to fill twice).
+
+        The signal is sent here; reaping is left to a thread, since the kernel tears down a
+        worker's memory (a whole store) before `wait` returns, and the client whose query
+        overran is owed its 503 within the time limit + 1 s on a busy machine too."""
         self._replace()
-        self._kill(w)
+        w.process.kill()
+        threading.Thread(target=self._kill, args=(w,), name="zonegraph-reap", daemon=True).start()
 
     def worker_pids(self) -> list[int]:
         """Process ids of the live workers (for monitoring and tests)."""
