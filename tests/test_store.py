@@ -77,12 +77,23 @@ def build(data_dir: Path, sources: Path, *extra: str) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
-@pytest.fixture()
-def published(tmp_path: Path) -> tuple[Path, Path]:
-    sources = small_sources(tmp_path)
-    data_dir = tmp_path / "data"
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """One quick build for the module; each test breaks a copy of it."""
+    root = tmp_path_factory.mktemp("store")
+    sources = small_sources(root)
+    data_dir = root / "data"
     code, output = build(data_dir, sources, "--skip-validation")
     assert code == 0, output
+    return data_dir, sources
+
+
+@pytest.fixture()
+def published(built_once: tuple[Path, Path], tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the module's build (`current` is a relative link, so it copies as is)."""
+    data_dir, sources = (tmp_path / "data", tmp_path / "sources")
+    shutil.copytree(built_once[0], data_dir, symlinks=True)
+    shutil.copytree(built_once[1], sources)
     return data_dir, sources
 
 
