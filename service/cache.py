@@ -5,8 +5,9 @@ the backend's generation, so an answer is fully determined by the key (backend v
 release + update generation, the query text with surrounding white space stripped, the
 dataset parameters, everything content negotiation reads: Accept and format/output, and the
 Origin that CORS answers). Only complete 200 answers are kept; errors, refusals and time-outs
-are never cached. It sits outside Flask because a hit then costs a dictionary lookup instead
-of a request context, routing and negotiation (issue 11 measured 31-35 k hits/s this way
+are never cached, and streamed answers (no Content-Length) pass through unread. It sits
+outside Flask because a hit then costs a dictionary lookup instead of a request context,
+routing and negotiation (issue 11 measured 31-35 k hits/s this way
 against 2.6-3.9 k for a cache inside Flask). A repeat of the very same request bytes is
 found without URL-decoding anything (4 µs against 83 µs per hit). Bounded in bytes (answers
 by ZONEGRAPH_RESPONSE_CACHE_BYTES, the raw-request aliases by a quarter of it), least
@@ -95,6 +96,8 @@ class ResponseCache:
             return start_response(status, headers, exc_info)
 
         chunks = self.inner(environ, capture)
+        if not any(name.lower() == "content-length" for name, _ in seen.get("headers", ())):
+            return chunks  # streamed (graph.store.streams): too large to keep, and not held
         try:
             body = b"".join(chunks)
         finally:

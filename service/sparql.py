@@ -4,7 +4,8 @@ A request is read (GET, URL-encoded POST or application/sparql-query POST), the 
 is negotiated before the query runs (406 without spending a worker), and the backend
 evaluates and serialises; rows are never touched here. Without a query, GET /sparql answers
 the Service Description. Results are complete: beyond an operator-set row cap a query is
-refused with 400, never answered with a shorter result.
+refused with 400, never answered with a shorter result. A large result is streamed as the
+worker writes it (graph.store.streams); a failure after its first byte aborts the transfer.
 """
 
 from __future__ import annotations
@@ -143,7 +144,8 @@ def sparql() -> Response | WerkzeugResponse:
             client=request.remote_addr,
         )
     )
-    resp = Response(result.body, mimetype=result.media_type)
+    body = result.body if result.stream is None else result.stream  # large: in chunks
+    resp = Response(body, mimetype=result.media_type)
     resp.vary.add("Accept")
     if result.rows is not None:
         resp.headers["ZoneGraph-Rows"] = str(result.rows)
