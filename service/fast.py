@@ -28,7 +28,7 @@ from werkzeug.utils import get_content_type
 from graph.store import Backend, QueryRequest
 from graph.store.safety import query_form, result_kind
 from service import negotiation
-from service.cache import _read_body
+from service.cache import STREAMED, _read_body
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -103,6 +103,7 @@ class FastPath:
         self.answered += 1
         start_response("200 OK", headers)
         if result.stream is not None:  # a large result, passed on as the worker writes it
+            environ[STREAMED] = True
             return result.stream
         return [result.body]
 

@@ -16,9 +16,9 @@ from flask import Blueprint, Flask, Response, abort, current_app, redirect, requ
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from graph.formats import Kind
-from graph.store import QueryRequest
+from graph.store import Chunks, QueryRequest
 from graph.store.safety import query_form, result_kind
-from service import fast, negotiation, void
+from service import cache, fast, negotiation, void
 from service.state import get_backend
 
 bp = Blueprint("sparql", __name__)
@@ -144,7 +144,10 @@ def sparql() -> Response | WerkzeugResponse:
             client=request.remote_addr,
         )
     )
-    body = result.body if result.stream is None else result.stream  # large: in chunks
+    body: bytes | Chunks = result.body
+    if result.stream is not None:  # large: passed on in chunks, and not cached
+        body = result.stream
+        request.environ[cache.STREAMED] = True
     resp = Response(body, mimetype=result.media_type)
     resp.vary.add("Accept")
     if result.rows is not None:
