@@ -5,8 +5,9 @@ the backend's generation, so an answer is fully determined by the key (backend v
 release + update generation, the query text with surrounding white space stripped, the
 dataset parameters, everything content negotiation reads: Accept and format/output, and the
 Origin that CORS answers). Only complete 200 answers are kept; errors, refusals and time-outs
-are never cached. It sits outside Flask because a hit then costs a dictionary lookup instead
-of a request context, routing and negotiation (issue 11 measured 31-35 k hits/s this way
+are never cached, and streamed answers (marked STREAMED) pass through unread. It sits
+outside Flask because a hit then costs a dictionary lookup instead of a request context,
+routing and negotiation (issue 11 measured 31-35 k hits/s this way
 against 2.6-3.9 k for a cache inside Flask). A repeat of the very same request bytes is
 found without URL-decoding anything (4 µs against 83 µs per hit). Bounded in bytes (answers
 by ZONEGRAPH_RESPONSE_CACHE_BYTES, the raw-request aliases by a quarter of it), least
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 FORM = "application/x-www-form-urlencoded"
 QUERY_TYPE = "application/sparql-query"
 _OVERHEAD = 512  # bytes counted per entry for its key, headers and bookkeeping
+#: Set in the environ by whoever answers with a streamed body (service.fast, service.sparql).
+STREAMED = "zonegraph.streamed"
 
 Entry = tuple[str, list[tuple[str, str]], bytes]
 
@@ -95,6 +98,8 @@ class ResponseCache:
             return start_response(status, headers, exc_info)
 
         chunks = self.inner(environ, capture)
+        if environ.get(STREAMED):
+            return chunks  # graph.store.streams: too large to keep, and never held whole
         try:
             body = b"".join(chunks)
         finally:

@@ -5,7 +5,9 @@ Why: a Flask request context, routing, form parsing and the after-request hooks 
 plain query operation (GET with `query=`, or a POST of a form or of application/sparql-query,
 with only the protocol's parameters) is read here straight from the query string or body,
 negotiated from the same formats table, checked and evaluated by the same backend call, and
-answered with the headers Flask would send (Content-Type, Vary, ZoneGraph-Rows, CORS).
+answered with the headers Flask would send (Content-Type, Vary, ZoneGraph-Rows, CORS). A
+large result is passed on in chunks as the worker writes it (graph.store.streams), without
+Content-Length.
 
 Anything unusual falls through to Flask untouched: another path or method, no query, an
 update, unknown parameters (`lang=` sets a cookie there), other content types or charsets,
@@ -26,7 +28,7 @@ from werkzeug.utils import get_content_type
 from graph.store import Backend, QueryRequest
 from graph.store.safety import query_form, result_kind
 from service import negotiation
-from service.cache import _read_body
+from service.cache import STREAMED, _read_body
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -91,14 +93,18 @@ class FastPath:
             return self.inner(environ, start_response)
         headers = [
             ("Content-Type", self._content_type(result.media_type)),
-            ("Content-Length", str(len(result.body))),
             ("Vary", "Accept"),
         ]
+        if result.stream is None:
+            headers.append(("Content-Length", str(len(result.body))))
         if result.rows is not None:
             headers.append(("ZoneGraph-Rows", str(result.rows)))
         self._cors(environ.get("HTTP_ORIGIN"), headers)
         self.answered += 1
         start_response("200 OK", headers)
+        if result.stream is not None:  # a large result, passed on as the worker writes it
+            environ[STREAMED] = True
+            return result.stream
         return [result.body]
 
     def _params(
@@ -184,7 +190,7 @@ class FastPath:
             headers.append(("Access-Control-Allow-Origin", "*"))
         elif origin in self.origins:
             headers.append(("Access-Control-Allow-Origin", origin))
-            headers[2] = ("Vary", "Accept, Origin")
+            headers[1] = ("Vary", "Accept, Origin")
         else:
             return
         headers.append(("Access-Control-Expose-Headers", EXPOSED))

@@ -4,7 +4,8 @@ A request is read (GET, URL-encoded POST or application/sparql-query POST), the 
 is negotiated before the query runs (406 without spending a worker), and the backend
 evaluates and serialises; rows are never touched here. Without a query, GET /sparql answers
 the Service Description. Results are complete: beyond an operator-set row cap a query is
-refused with 400, never answered with a shorter result.
+refused with 400, never answered with a shorter result. A large result is streamed as the
+worker writes it (graph.store.streams); a failure after its first byte aborts the transfer.
 """
 
 from __future__ import annotations
@@ -15,9 +16,9 @@ from flask import Blueprint, Flask, Response, abort, current_app, redirect, requ
 from werkzeug.wrappers import Response as WerkzeugResponse
 
 from graph.formats import Kind
-from graph.store import QueryRequest
+from graph.store import Chunks, QueryRequest
 from graph.store.safety import query_form, result_kind
-from service import fast, negotiation, void
+from service import cache, fast, negotiation, void
 from service.state import get_backend
 
 bp = Blueprint("sparql", __name__)
@@ -143,7 +144,11 @@ def sparql() -> Response | WerkzeugResponse:
             client=request.remote_addr,
         )
     )
-    resp = Response(result.body, mimetype=result.media_type)
+    body: bytes | Chunks = result.body
+    if result.stream is not None:  # large: passed on in chunks, and not cached
+        body = result.stream
+        request.environ[cache.STREAMED] = True
+    resp = Response(body, mimetype=result.media_type)
     resp.vary.add("Accept")
     if result.rows is not None:
         resp.headers["ZoneGraph-Rows"] = str(result.rows)

@@ -7,7 +7,7 @@ and the same safety rules (time limit, allow-list, read-only) apply to each.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal, Protocol
 
@@ -27,6 +27,19 @@ class QueryResponse:
     body: bytes
     truncated: bool = False
     rows: int | None = None
+    #: A large result still being written: the body's chunks, to pass on as they come
+    #: (then `body` is empty and `rows` unknown). Close it if it is not read to the end.
+    stream: Chunks | None = None
+
+
+class Chunks(Protocol):
+    """A result's body in pieces (graph.store.streams), a WSGI body iterable."""
+
+    def __iter__(self) -> Iterator[bytes]: ...
+
+    def __next__(self) -> bytes: ...
+
+    def close(self) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -51,12 +51,13 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import NotAcceptableError, QueryError, ResultTooLarge, StoreError
-from graph.store import QueryRequest, QueryResponse, sandbox
+from graph.store import QueryRequest, QueryResponse, ResultKind, sandbox
 from graph.store.inprocess import InProcess, LocalEvaluator
 from graph.store.pool import Pool, Worker, default_workers
 from graph.store.release import Release, current_release, hold, unhold
 from graph.store.safety import check_query
 from graph.store.scheduler import Policy, Scheduler
+from graph.store.streams import ResultStream
 from graph.store.supervisor import Supervisor, destinations
 from graph.store.updates import Entry, journal_path, migrate, read_journal
 from graph.store.updates import append as append_update
@@ -285,6 +286,9 @@ class EmbeddedBackend(InProcess):
             request.timeout,
             request.client,
         )
+        if isinstance(reply, ResultStream):
+            kind: ResultKind = "graph" if reply.kind == "graph" else "solutions"
+            return QueryResponse(kind, reply.media_type, b"", stream=reply)
         if reply[0] == "not-acceptable":
             raise NotAcceptableError(f"no acceptable format for a {reply[1]} result")
         if reply[0] == "over-cap":

@@ -19,6 +19,7 @@ from graph.errors import QueryError, QueryTimeout, ServiceBusy, StoreError
 from graph.namespaces import PREFIXES
 from graph.store.safety import syntax_error
 from graph.store.scheduler import Policy, Scheduler
+from graph.store.streams import ResultStream
 from graph.store.supervisor import Supervisor
 
 HEAVY_NICE = 10  # long-running queries yield the CPU to short ones
@@ -122,10 +123,14 @@ class PoolCare(ABC):
         key = (msg["op"], msg.get("text"))
         for attempt in range(2):
             w, heavy = self._scheduler.take(client, key, deadline, lambda: self._pool.closed)
+            reply = None
             try:
                 reply = self._evaluate(w, msg, limit, deadline, client, key, heavy)
             finally:
-                self._scheduler.finished(client)
+                if not isinstance(reply, ResultStream):  # a stream ends its own turn
+                    self._scheduler.finished(client)
+            if isinstance(reply, ResultStream):
+                return reply
             if reply is not _LOST:
                 break
             if msg["op"] == "update" or attempt == 1 or time.monotonic() >= deadline:
@@ -186,6 +191,8 @@ class PoolCare(ABC):
                     if spent > 0:
                         scheduler.charge(client, key, spent)
             reply = w.conn.recv() if answered else None
+            if reply is not None and reply[0] == "stream":
+                return self._stream(w, reply, limit, deadline, client, key, upto)
             if reply is not None and time.monotonic() - started < after:
                 scheduler.reward(client)
         except (EOFError, OSError):
@@ -204,6 +211,46 @@ class PoolCare(ABC):
         else:
             self._scheduler.put(w)
         return reply
+
+    def _stream(
+        self,
+        w: Worker,
+        header: tuple[str, str, str],
+        limit: float,
+        deadline: float,
+        client: str | None,
+        key: Any,
+        upto: int,
+    ) -> ResultStream:
+        """A result too large to hold (graph.store.spill) is sent while `w` writes it: a long
+        job, so it needs a heavy slot (503 when none is free, before any byte) and keeps it,
+        with `w`, until the last chunk (graph.store.streams)."""
+        scheduler = self._scheduler
+        if not scheduler.try_heavy(client):
+            self._retire(w)
+            raise ServiceBusy(
+                "the result is large and the capacity for long queries is in use; try again "
+                "later, or page it with ORDER BY … LIMIT/OFFSET (服务繁忙)",
+                retry_after=max(1, round(self.policy.heavy_after * 4)),
+            )
+        _renice(w, HEAVY_NICE)
+        began = time.monotonic()
+
+        def end(ok: bool) -> None:
+            try:
+                scheduler.end_heavy(client)
+                scheduler.charge(client, key, time.monotonic() - began)
+                if not ok:
+                    self._retire(w)  # mid-result, or past the limit: it cannot go on
+                elif not _renice(w, 0):
+                    self._retire(w)
+                else:
+                    w.applied = upto
+                    scheduler.put(w)
+            finally:
+                scheduler.finished(client)
+
+        return ResultStream(w.conn, (header[1], header[2]), deadline, limit, end)
 
     def _evaluate_update(self, w: Worker, sent: dict[str, Any], limit: float, upto: int) -> Any:
         """Run one update on `w` (callers hold the update lock, so the log's order is the

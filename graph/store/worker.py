@@ -14,6 +14,8 @@ Rows never become Python objects on the HTTP path. To cap a result cheaply the s
 written as TSV (one solution per line, terms escaped as in N-Triples) into a writer that stops
 the evaluation once it holds one row more than the cap; the TSV is then parsed back and written
 in the requested format, all inside Oxigraph. Graph results do the same with N-Triples.
+Results are written into a graph.store.spill sink: a large one leaves in chunks while it is
+being written, a small one is replied whole.
 """
 
 from __future__ import annotations
@@ -22,13 +24,15 @@ import os
 import sys
 import threading
 import time
+from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import IO, Any, cast
 
 import pyoxigraph as ox
 
 from graph import formats
 from graph.store import delta, sandbox
+from graph.store.spill import Spill
 
 # Canonical media type (as negotiated) → Oxigraph writer, from the one formats table.
 SOLUTION_FORMATS = formats.results_formats()
@@ -90,41 +94,73 @@ def _capped(serialize: Any, limit: int) -> tuple[bytes, bool]:
     return bytes(writer.data), False
 
 
+def _io(sink: Spill) -> IO[bytes]:
+    """Oxigraph writes into any object with write(): the sink, typed as the file it stands for."""
+    return cast("IO[bytes]", sink)
+
+
 def _solutions(
-    results: ox.QuerySolutions, fmt: str, cap: int | None
-) -> tuple[bytes, bool, int | None]:
+    results: ox.QuerySolutions, fmt: str, cap: int | None, sink: Spill
+) -> tuple[bool, int | None]:
+    """Write the solutions into `sink`: (over the cap, rows when capped). Over the cap
+    nothing is written; under one the rows were counted as TSV lines on the way."""
     target = SOLUTION_FORMATS[fmt]
     if cap is None:
-        return _out(results.serialize(format=target)), False, None
+        results.serialize(_io(sink), format=target)
+        return False, None
     tsv, truncated = _capped(
         lambda w: results.serialize(w, format=ox.QueryResultsFormat.TSV), cap + 1
     )
-    rows = tsv.count(b"\n") - 1
+    if truncated:
+        return True, None
     if target != ox.QueryResultsFormat.TSV:
         parsed = ox.parse_query_results(tsv, format=ox.QueryResultsFormat.TSV)
-        body = _out(parsed.serialize(format=target))
+        parsed.serialize(_io(sink), format=target)
     else:
-        body = tsv
-    return body, truncated, rows
+        sink.write(tsv)
+    return False, tsv.count(b"\n") - 1
 
 
 def _triples(
-    results: ox.QueryTriples, fmt: str, cap: int | None, prefixes: dict[str, str]
-) -> tuple[bytes, bool, int | None]:
+    results: ox.QueryTriples, fmt: str, cap: int | None, prefixes: dict[str, str], sink: Spill
+) -> tuple[bool, int | None]:
+    """Write the triples into `sink`: (over the cap, how many triples were written)."""
     target = GRAPH_FORMATS[fmt]
     nt_format = ox.RdfFormat.N_TRIPLES
+    with_prefixes = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
+    keep = prefixes if target in with_prefixes else None
     if cap is None:
-        nt, truncated = _out(results.serialize(format=nt_format)), False
-    else:
-        nt, truncated = _capped(lambda w: results.serialize(w, format=nt_format), cap)
-    rows = nt.count(b"\n")
+        if target == nt_format:
+            results.serialize(_io(sink), format=nt_format)
+            return False, sink.lines
+        counted = _Counted(results)
+        ox.serialize(counted, _io(sink), format=target, prefixes=keep)
+        return False, counted.seen
+    nt, truncated = _capped(lambda w: results.serialize(w, format=nt_format), cap)
+    if truncated:
+        return True, None
     if target == nt_format:
-        body = nt
+        sink.write(nt)
     else:
-        with_prefixes = (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG, ox.RdfFormat.RDF_XML)
-        keep = prefixes if target in with_prefixes else None
-        body = _out(ox.serialize(ox.parse(nt, format=nt_format), format=target, prefixes=keep))
-    return body, truncated, rows
+        ox.serialize(ox.parse(nt, format=nt_format), _io(sink), format=target, prefixes=keep)
+    return False, nt.count(b"\n")
+
+
+class _Counted:
+    """The triples of a result, counted as the serialiser takes them (streamed in one pass:
+    the count is known only at the end)."""
+
+    def __init__(self, triples: ox.QueryTriples) -> None:
+        self.triples = triples
+        self.seen = 0
+
+    def __iter__(self) -> _Counted:
+        return self
+
+    def __next__(self) -> ox.Triple:
+        triple = cast("ox.Triple", next(self.triples))
+        self.seen += 1
+        return triple
 
 
 def used_prefixes(prefixes: dict[str, str], text: str) -> dict[str, str]:
@@ -194,10 +230,16 @@ def replay(store: ox.Store, effects: Any) -> None:
         delta.apply(store, effect)
 
 
-def answer(store: ox.Store, msg: dict[str, Any]) -> tuple[Any, ...]:
-    """One request's reply: ("ok", value) or ("error", kind, message), as sent to the pool."""
+def answer(
+    store: ox.Store, msg: dict[str, Any], send: Callable[[Any], None] | None = None
+) -> tuple[Any, ...]:
+    """One request's reply: ("ok", value) or ("error", kind, message), as sent to the pool.
+
+    With `send`, a large result goes out through it in chunks before the reply
+    (graph.store.spill), and the reply's value is then ("streamed", kind, media type); an
+    error after the first chunk is the reply, and tells the pool the stream is broken."""
     try:
-        return ("ok", _handle(store, msg))
+        return ("ok", _handle(store, msg, send))
     except SyntaxError as exc:
         return ("error", "syntax", str(exc))
     except (ValueError, TypeError, OSError) as exc:
@@ -206,7 +248,7 @@ def answer(store: ox.Store, msg: dict[str, Any]) -> tuple[Any, ...]:
         return ("error", "store", f"{type(exc).__name__}: {exc}")
 
 
-def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
+def _handle(store: ox.Store, msg: dict[str, Any], send: Callable[[Any], None] | None) -> Any:
     replay(store, msg.get("updates", ()))
     op = msg["op"]
     if op == "graphs":
@@ -224,25 +266,30 @@ def _handle(store: ox.Store, msg: dict[str, Any]) -> Any:
             raise ValueError("construct() needs a CONSTRUCT or DESCRIBE query")
         return _out(results.serialize(format=ox.RdfFormat.N_TRIPLES))
     cap = msg.get("max_rows")
+    if isinstance(results, ox.QueryBoolean):
+        fmt = msg["solutions_format"]
+        if fmt not in SOLUTION_FORMATS:
+            return ("not-acceptable", "solutions")
+        return ("boolean", fmt, _out(results.serialize(format=SOLUTION_FORMATS[fmt])), False, None)
+    rows: int | None = None
     if isinstance(results, ox.QueryTriples):
-        fmt = msg["graph_format"]
+        kind, fmt = "graph", msg["graph_format"]
         if fmt not in GRAPH_FORMATS:
             return ("not-acceptable", "graph")
-        return _within_cap(("graph", fmt, *_triples(results, fmt, cap, msg["prefixes"])), cap)
-    fmt = msg["solutions_format"]
-    if fmt not in SOLUTION_FORMATS:
-        return ("not-acceptable", "solutions")
-    if isinstance(results, ox.QueryBoolean):
-        return ("boolean", fmt, _out(results.serialize(format=SOLUTION_FORMATS[fmt])), False, None)
-    return _within_cap(("solutions", fmt, *_solutions(results, fmt, cap)), cap)
-
-
-def _within_cap(reply: tuple[Any, ...], cap: int | None) -> tuple[Any, ...]:
-    """The reply, or ("over-cap", kind, cap) when the result holds more than the operator's
-    cap: a client is never handed a shorter answer as if it were the whole one."""
-    if reply[3]:
-        return ("over-cap", reply[0], cap)
-    return reply
+        sink = Spill(send, (kind, fmt))
+        over, rows = _triples(results, fmt, cap, msg["prefixes"], sink)
+    else:
+        kind, fmt = "solutions", msg["solutions_format"]
+        if fmt not in SOLUTION_FORMATS:
+            return ("not-acceptable", "solutions")
+        sink = Spill(send, (kind, fmt))
+        over, rows = _solutions(results, fmt, cap, sink)
+    if over:  # a client is never handed a shorter answer as if it were the whole one
+        return ("over-cap", kind, cap)
+    body = sink.finish()
+    if body is None:  # sent in chunks already (graph.store.spill)
+        return ("streamed", kind, fmt)
+    return (kind, fmt, body, False, rows)
 
 
 class _Holder:
@@ -328,7 +375,7 @@ def main(conn: Connection, network: str = "offline") -> None:
             msg = conn.recv()
         except (EOFError, OSError):
             return
-        conn.send(answer(holder.store, msg))
+        conn.send(answer(holder.store, msg, conn.send))
 
 
 if __name__ == "__main__":
