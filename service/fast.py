@@ -28,7 +28,7 @@ from werkzeug.utils import get_content_type
 from graph.store import Backend, QueryRequest
 from graph.store.safety import query_form, result_kind
 from service import negotiation
-from service.cache import STREAMED, _read_body
+from service.cache import PARSED_FORM, STREAMED, _read_body
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
@@ -42,6 +42,15 @@ EXPOSED = "ZoneGraph-Rows, Content-Type"
 #: The only parameters read here; any other sends the request to Flask.
 PARAMS = frozenset({"query", "default-graph-uri", "named-graph-uri", *negotiation.FORMAT_PARAMS})
 _UTF8 = ("", "charset=utf-8", "charset=utf8")
+
+
+def _decoded_form(environ: WSGIEnvironment, body: bytes) -> list[tuple[str, str]]:
+    """The form's (name, value) pairs; decoded by the response cache already, when it read
+    this very body (the same bytes decode to the same pairs), else decoded here."""
+    decoded = environ.get(PARSED_FORM)
+    if decoded is not None and decoded[0] == body:
+        return list(decoded[1])
+    return parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
 
 
 class _Names:
@@ -128,7 +137,7 @@ class FastPath:
                 if body is None:
                     return None
                 if mimetype == FORM:
-                    form = parse_qsl(body.decode("utf-8"), keep_blank_values=True, errors="strict")
+                    form = _decoded_form(environ, body)
                 elif mimetype == QUERY_TYPE:
                     if any(k == "query" for k, _ in args):
                         return None

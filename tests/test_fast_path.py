@@ -138,6 +138,23 @@ def test_comment_lines_do_not_make_a_new_shape_but_strings_are_kept() -> None:
     assert normalised("SELECT * { ?s ?p 1 } # x") != normalised("SELECT * { ?s ?p 1 } # y")
 
 
+def test_comment_lines_go_alike_whatever_the_line_breaks() -> None:
+    assert normalised("A\n# x\nB") == normalised("A\nB") == "A\nB"
+    assert normalised("# x\r\nA\r# y\rB") == "A\nB"
+    assert normalised("A\n  #x") == normalised("A") != normalised("A\n  x")
+
+
+def test_a_shape_is_given_the_prefixes_its_text_spells_and_none_from_its_comments() -> None:
+    local = LocalEvaluator(("nquads", small_data(3)), threads=1)
+    text = "# zg: skos:\nSELECT ?o WHERE { <urn:s0> ?p ?o FILTER(?p != rdfs:label) }"
+    found = local.prefixes(normalised(text))
+    assert found == {"rdfs": PREFIXES["rdfs"]}
+    assert local.prefixes(normalised(text)) is found  # found once per shape
+    reply = local.evaluate({**msg(text), "prefixes": found}, [], 10, 10)
+    assert reply[0] == "ok"
+    assert b"urn:o0" in reply[1][2]
+
+
 def msg(text: str) -> dict[str, Any]:
     return {
         "op": "run",
