@@ -24,6 +24,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from graph.validate import value_tests
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 #: Parameters that describe a shape without constraining anything.
@@ -51,6 +53,7 @@ COMPILED = {
     SH.uniqueLang,
     SH.qualifiedValueShape,
     SH.qualifiedMinCount,
+    *value_tests.VALUE_PARAMETERS,
 }
 _STRING_TYPES = {URIRef("http://www.w3.org/2001/XMLSchema#string"), RDF.langString}
 
@@ -74,6 +77,8 @@ class Root:
     compiled: bool
     constraints: list[Constraint] = field(default_factory=list)
     properties: list[Node] = field(default_factory=list)
+    #: Of a root left to pySHACL, the property shapes Oxigraph checks all the same.
+    split: list[Node] = field(default_factory=list)
 
 
 @dataclass
@@ -95,7 +100,7 @@ def make_plan(shapes: Graph) -> Plan:
     plan = Plan(roots=roots, prefixes=declared_prefixes(shapes), needs_whole=bool(nested))
     if nested:  # keep such shapes wholly in pySHACL: their SPARQL must see the data there
         for r in plan.roots:
-            r.compiled = False
+            r.compiled, r.split = False, []
     return plan
 
 
@@ -115,9 +120,14 @@ def _root(shapes: Graph, shape: Node) -> Root:
     compiled = all(_target_known(shapes, p, o) for p, o in targets) and _compilable_node(
         shapes, shape, properties
     )
-    if _target_is_implicit(shapes, shape):
+    implicit = _target_is_implicit(shapes, shape)
+    if implicit:
         compiled = False
-    return Root(shape, targets, compiled, constraints, properties)
+    split: list[Node] = []
+    if not compiled and not implicit and (shape, SH.path, None) not in shapes:
+        if all(_target_known(shapes, p, o) for p, o in targets):
+            split = [p for p in properties if _compilable_property(shapes, p)]
+    return Root(shape, targets, compiled, constraints, properties, split)
 
 
 def _constraints(shapes: Graph, shape: Node) -> Iterator[Constraint]:
@@ -176,7 +186,7 @@ def _compilable_property(shapes: Graph, prop: Node) -> bool:
             return False
     elif SH.qualifiedMinCount in params:
         return False
-    return True
+    return value_tests.translatable(shapes, prop)
 
 
 def languages(shapes: Graph, prop: Node) -> list[str]:
@@ -235,6 +245,8 @@ def reduced_shapes(shapes: Graph, plan: Plan, focus: dict[Node, set[Node]]) -> G
             for p in _TARGETS:
                 g.remove((root.shape, p, None))
             continue
+        for prop in root.split:
+            g.remove((root.shape, SH.property, prop))
         sparql_targets = [o for p, o in root.targets if p == SH.target]
         for o in sparql_targets:
             g.remove((root.shape, SH.target, o))
