@@ -55,6 +55,8 @@ COMPILED = {
     SH.qualifiedMinCount,
     *value_tests.VALUE_PARAMETERS,
 }
+#: Parameters compiled only for a property shape whose path is one IRI.
+_IRI_PATH_ONLY = {SH.uniqueLang, SH.qualifiedValueShape, SH.qualifiedMinCount}
 _STRING_TYPES = {URIRef("http://www.w3.org/2001/XMLSchema#string"), RDF.langString}
 
 
@@ -167,11 +169,14 @@ def _compilable_node(shapes: Graph, shape: Node, properties: list[Node]) -> bool
 
 def _compilable_property(shapes: Graph, prop: Node) -> bool:
     path = shapes.value(prop, SH.path)
-    if not isinstance(path, URIRef) or (prop, SH.deactivated, None) in shapes:
+    if path is None or (prop, SH.deactivated, None) in shapes:
         return False
     params = {p for p, _ in shapes.predicate_objects(prop) if str(p).startswith(str(SH))}
     if not params <= _DESCRIPTIVE | COMPILED:
         return False
+    if not isinstance(path, URIRef):
+        if _path_text(shapes, path) is None or params & _IRI_PATH_ONLY:
+            return False
     core = params & COMPILED
     messages = [str(m) for m in shapes.objects(prop, SH.message)]
     if core and (not messages or any("{" in m for m in messages)):
@@ -187,6 +192,38 @@ def _compilable_property(shapes: Graph, prop: Node) -> bool:
     elif SH.qualifiedMinCount in params:
         return False
     return value_tests.translatable(shapes, prop)
+
+
+def sparql_path(shapes: Graph, path: Node) -> str:
+    """A property path of IRIs, inverses, alternatives and sequences in SPARQL syntax."""
+    text = _path_text(shapes, path)
+    if text is None:
+        raise ValueError(f"a SHACL path with no SPARQL form here: {path}")
+    return text
+
+
+def _path_text(shapes: Graph, path: Node, depth: int = 0) -> str | None:
+    """The path in SPARQL, or None for the forms whose value nodes pySHACL and SPARQL could
+    tell apart (zero-length paths reach nodes outside the graph differently)."""
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if not isinstance(path, BNode) or depth > 8:
+        return None
+    inverse = shapes.value(path, SH.inversePath)
+    alternative = shapes.value(path, SH.alternativePath)
+    own = set(shapes.predicates(path, None))
+    if inverse is not None and own == {SH.inversePath}:
+        inner = _path_text(shapes, inverse, depth + 1)
+        return f"^({inner})" if inner else None
+    if alternative is not None and own == {SH.alternativePath}:
+        parts = [_path_text(shapes, x, depth + 1) for x in members(shapes, alternative)]
+        ok = [x for x in parts if x is not None]
+        return "(" + " | ".join(ok) + ")" if ok and len(ok) == len(parts) else None
+    if (path, RDF.first, None) in shapes:
+        parts = [_path_text(shapes, x, depth + 1) for x in members(shapes, path)]
+        ok = [x for x in parts if x is not None]
+        return "(" + " / ".join(ok) + ")" if len(ok) > 1 and len(ok) == len(parts) else None
+    return None
 
 
 def languages(shapes: Graph, prop: Node) -> list[str]:

@@ -19,7 +19,7 @@ from rdflib.term import Node
 
 from graph.validate import value_tests
 from graph.validate.oxdata import from_ox, to_ox
-from graph.validate.plan import SH, Constraint, Plan, Root, languages, members
+from graph.validate.plan import SH, Constraint, Plan, Root, languages, members, sparql_path
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _KINDS = {
@@ -150,8 +150,8 @@ class Evaluator:
     def _property(self, prop: Node, focus: set[object]) -> Iterator[Result]:
         g = self.shapes
         path = g.value(prop, SH.path)
-        assert isinstance(path, URIRef)
-        p = f"<{path}>"
+        assert path is not None
+        p = f"<{path}>" if isinstance(path, URIRef) else sparql_path(g, path)
         severity, messages = self.severity(prop), tuple(self._messages(prop))
 
         def result(s: object, value: object | None = None) -> Result:
@@ -201,7 +201,8 @@ class Evaluator:
 
     def _values(self, p: str, test: str, focus: set[object], result: object) -> Iterator[Result]:
         assert callable(result)
-        for row in self.select(f"SELECT ?s ?o WHERE {{ ?s {p} ?o FILTER ({test}) }}"):
+        # DISTINCT: an alternative path can reach one value twice, pySHACL counts it once
+        for row in self.select(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {p} ?o FILTER ({test}) }}"):
             if row["s"] in focus:
                 yield result(row["s"], row["o"])
 
