@@ -27,9 +27,9 @@ def run(store: ox.Store, shapes: Graph) -> list[Result]:
     try:
         for root in plan.roots:
             focus = evaluator.focus(root)
-            if root.compiled:
+            if root.compiled or root.split:
                 results += evaluator.compiled(root, focus)
-            elif any(kind == SH.target for kind, _ in root.targets):
+            if not root.compiled and any(kind == SH.target for kind, _ in root.targets):
                 found = evaluator.focus(root, sparql_only=True)
                 sparql_focus[root.shape] = {from_ox(x) for x in found}
             if not plan.needs_whole:

@@ -24,6 +24,8 @@ from rdflib import RDF, RDFS, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.collection import Collection
 from rdflib.term import Node
 
+from graph.validate import value_tests
+
 SH = Namespace("http://www.w3.org/ns/shacl#")
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 #: Parameters that describe a shape without constraining anything.
@@ -51,7 +53,10 @@ COMPILED = {
     SH.uniqueLang,
     SH.qualifiedValueShape,
     SH.qualifiedMinCount,
+    *value_tests.VALUE_PARAMETERS,
 }
+#: Parameters compiled only for a property shape whose path is one IRI.
+_IRI_PATH_ONLY = {SH.uniqueLang, SH.qualifiedValueShape, SH.qualifiedMinCount}
 _STRING_TYPES = {URIRef("http://www.w3.org/2001/XMLSchema#string"), RDF.langString}
 
 
@@ -74,6 +79,8 @@ class Root:
     compiled: bool
     constraints: list[Constraint] = field(default_factory=list)
     properties: list[Node] = field(default_factory=list)
+    #: Of a root left to pySHACL, the property shapes Oxigraph checks all the same.
+    split: list[Node] = field(default_factory=list)
 
 
 @dataclass
@@ -95,7 +102,7 @@ def make_plan(shapes: Graph) -> Plan:
     plan = Plan(roots=roots, prefixes=declared_prefixes(shapes), needs_whole=bool(nested))
     if nested:  # keep such shapes wholly in pySHACL: their SPARQL must see the data there
         for r in plan.roots:
-            r.compiled = False
+            r.compiled, r.split = False, []
     return plan
 
 
@@ -115,9 +122,14 @@ def _root(shapes: Graph, shape: Node) -> Root:
     compiled = all(_target_known(shapes, p, o) for p, o in targets) and _compilable_node(
         shapes, shape, properties
     )
-    if _target_is_implicit(shapes, shape):
+    implicit = _target_is_implicit(shapes, shape)
+    if implicit:
         compiled = False
-    return Root(shape, targets, compiled, constraints, properties)
+    split: list[Node] = []
+    if not compiled and not implicit and (shape, SH.path, None) not in shapes:
+        if all(_target_known(shapes, p, o) for p, o in targets):
+            split = [p for p in properties if _compilable_property(shapes, p)]
+    return Root(shape, targets, compiled, constraints, properties, split)
 
 
 def _constraints(shapes: Graph, shape: Node) -> Iterator[Constraint]:
@@ -157,11 +169,14 @@ def _compilable_node(shapes: Graph, shape: Node, properties: list[Node]) -> bool
 
 def _compilable_property(shapes: Graph, prop: Node) -> bool:
     path = shapes.value(prop, SH.path)
-    if not isinstance(path, URIRef) or (prop, SH.deactivated, None) in shapes:
+    if path is None or (prop, SH.deactivated, None) in shapes:
         return False
     params = {p for p, _ in shapes.predicate_objects(prop) if str(p).startswith(str(SH))}
     if not params <= _DESCRIPTIVE | COMPILED:
         return False
+    if not isinstance(path, URIRef):
+        if _path_text(shapes, path) is None or params & _IRI_PATH_ONLY:
+            return False
     core = params & COMPILED
     messages = [str(m) for m in shapes.objects(prop, SH.message)]
     if core and (not messages or any("{" in m for m in messages)):
@@ -176,7 +191,39 @@ def _compilable_property(shapes: Graph, prop: Node) -> bool:
             return False
     elif SH.qualifiedMinCount in params:
         return False
-    return True
+    return value_tests.translatable(shapes, prop)
+
+
+def sparql_path(shapes: Graph, path: Node) -> str:
+    """A property path of IRIs, inverses, alternatives and sequences in SPARQL syntax."""
+    text = _path_text(shapes, path)
+    if text is None:
+        raise ValueError(f"a SHACL path with no SPARQL form here: {path}")
+    return text
+
+
+def _path_text(shapes: Graph, path: Node, depth: int = 0) -> str | None:
+    """The path in SPARQL, or None for the forms whose value nodes pySHACL and SPARQL could
+    tell apart (zero-length paths reach nodes outside the graph differently)."""
+    if isinstance(path, URIRef):
+        return f"<{path}>"
+    if not isinstance(path, BNode) or depth > 8:
+        return None
+    inverse = shapes.value(path, SH.inversePath)
+    alternative = shapes.value(path, SH.alternativePath)
+    own = set(shapes.predicates(path, None))
+    if inverse is not None and own == {SH.inversePath}:
+        inner = _path_text(shapes, inverse, depth + 1)
+        return f"^({inner})" if inner else None
+    if alternative is not None and own == {SH.alternativePath}:
+        parts = [_path_text(shapes, x, depth + 1) for x in members(shapes, alternative)]
+        ok = [x for x in parts if x is not None]
+        return "(" + " | ".join(ok) + ")" if ok and len(ok) == len(parts) else None
+    if (path, RDF.first, None) in shapes:
+        parts = [_path_text(shapes, x, depth + 1) for x in members(shapes, path)]
+        ok = [x for x in parts if x is not None]
+        return "(" + " / ".join(ok) + ")" if len(ok) > 1 and len(ok) == len(parts) else None
+    return None
 
 
 def languages(shapes: Graph, prop: Node) -> list[str]:
@@ -235,6 +282,8 @@ def reduced_shapes(shapes: Graph, plan: Plan, focus: dict[Node, set[Node]]) -> G
             for p in _TARGETS:
                 g.remove((root.shape, p, None))
             continue
+        for prop in root.split:
+            g.remove((root.shape, SH.property, prop))
         sparql_targets = [o for p, o in root.targets if p == SH.target]
         for o in sparql_targets:
             g.remove((root.shape, SH.target, o))

@@ -17,8 +17,9 @@ from pyshacl.helper.path_helper import shacl_path_to_sparql_path
 from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
+from graph.validate import value_tests
 from graph.validate.oxdata import from_ox, to_ox
-from graph.validate.plan import SH, Constraint, Plan, Root, languages, members
+from graph.validate.plan import SH, Constraint, Plan, Root, languages, members, sparql_path
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _KINDS = {
@@ -139,8 +140,9 @@ class Evaluator:
     # --- compiled core constraints ---------------------------------------------------------
 
     def compiled(self, root: Root, focus: set[object]) -> Iterator[Result]:
-        props = root.properties
-        if (root.shape, SH.path, None) in self.shapes:
+        """A compiled root's property shapes, or the split-off ones of a root left to pySHACL."""
+        props = root.properties if root.compiled else root.split
+        if root.compiled and (root.shape, SH.path, None) in self.shapes:
             props = [root.shape]
         for prop in props:
             yield from self._property(prop, focus)
@@ -148,8 +150,8 @@ class Evaluator:
     def _property(self, prop: Node, focus: set[object]) -> Iterator[Result]:
         g = self.shapes
         path = g.value(prop, SH.path)
-        assert isinstance(path, URIRef)
-        p = f"<{path}>"
+        assert path is not None
+        p = f"<{path}>" if isinstance(path, URIRef) else sparql_path(g, path)
         severity, messages = self.severity(prop), tuple(self._messages(prop))
 
         def result(s: object, value: object | None = None) -> Result:
@@ -182,6 +184,8 @@ class Evaluator:
         for value in g.objects(prop, SH.hasValue):
             having = self.column(f"SELECT DISTINCT ?s WHERE {{ ?s {p} {_term(value)} }}")
             yield from (result(s) for s in focus - having)
+        for test in value_tests.violations(g, prop):
+            yield from self._values(p, test, focus, result)
         if (prop, SH.uniqueLang, Literal(True)) in g:
             query = (
                 f"SELECT ?s WHERE {{ ?s {p} ?o FILTER (isLiteral(?o) && LANG(?o) != '') }} "
@@ -197,7 +201,8 @@ class Evaluator:
 
     def _values(self, p: str, test: str, focus: set[object], result: object) -> Iterator[Result]:
         assert callable(result)
-        for row in self.select(f"SELECT ?s ?o WHERE {{ ?s {p} ?o FILTER ({test}) }}"):
+        # DISTINCT: an alternative path can reach one value twice, pySHACL counts it once
+        for row in self.select(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {p} ?o FILTER ({test}) }}"):
             if row["s"] in focus:
                 yield result(row["s"], row["o"])
 
