@@ -85,6 +85,30 @@ def test_a_10k_sample_conforms_to_the_shapes() -> None:
     assert report.conforms, report.text()
 
 
+def test_every_figure_states_its_value_at_scale() -> None:
+    """At 300 k triples revenues reach 10^4 亿元, where six significant digits (`:g`) once
+    rounded the verbatim away from the value (「超10476.5亿元」 for 10476.46): every stored value
+    must be a number its verbatim states, as the curator check reads them."""
+    from decimal import Decimal
+
+    from graph.validate.checks import numbers_in
+
+    store = store_of(generate(300_000, seed=1))
+    rows = store.query(
+        """SELECT ?v ?w ?u WHERE {
+             ?o <http://purl.org/linked-data/sdmx/2009/measure#obsValue> ?v ;
+                <https://w3id.org/zonegraph/ontology#verbatim> ?w ;
+                <http://purl.org/linked-data/sdmx/2009/attribute#unitMeasure> ?u }""",
+        use_default_graph_as_union=True,
+    )
+    checked, wrong = 0, []
+    for value, verbatim, unit in rows:  # type: ignore[misc]
+        checked += 1
+        if Decimal(value.value) not in numbers_in(verbatim.value, unit.value):
+            wrong.append(f"{value.value} 「{verbatim.value}」")
+    assert checked > 1000 and wrong == [], wrong[:5]
+
+
 def test_cli_writes_the_same_bytes(tmp_path: Path) -> None:
     out = tmp_path / "syn.nq"
     result = CliRunner().invoke(

@@ -368,7 +368,8 @@ def _zone(
             value = round(level_, 2) if unit in ("USD", "CNY") else float(round(level_))
             before, after, comparator = HEDGES[rng.randrange(len(HEDGES))]
             obs = f"{ID}observation/syn-{n}-{indicator}-{year}"
-            shown = f"{value:g}"
+            # Every digit the value has (`:g` keeps six: 10476.46 would read 10476.5).
+            shown = f"{value:.2f}".rstrip("0").rstrip(".")
             w.labelled(
                 obs, ZG + "Observation", f"{zh}{year}年{indicator}", f"Zone {n}: {indicator} {year}"
             )
