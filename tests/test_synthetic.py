@@ -102,7 +102,7 @@ def test_every_figure_states_its_value_at_scale() -> None:
         use_default_graph_as_union=True,
     )
     checked, wrong = 0, []
-    for value, verbatim, unit in rows:  # type: ignore[misc]
+    for value, verbatim, unit in rows:  # type: ignore[union-attr]
         checked += 1
         if Decimal(value.value) not in numbers_in(verbatim.value, unit.value):
             wrong.append(f"{value.value} 「{verbatim.value}」")
