@@ -5,9 +5,8 @@ process isolation: each query goes to an idle worker process; if no answer comes
 limit the worker is killed, a fresh one is started in the background, and the caller gets
 QueryTimeout. Workers are fresh interpreters (`python -m graph.store.worker`, as
 multiprocessing's 'spawn' does, but without re-importing the caller's main script): nothing of
-the threaded server is forked, and a script that opens a backend needs no
-`if __name__ == "__main__"`.
-Each talks to the pool over a socket pair wrapped in a multiprocessing Connection.
+the threaded server is forked, and a script that opens a backend needs no `if __name__ ==
+"__main__"`. Each talks to the pool over a socket pair wrapped in a multiprocessing Connection.
 
 Each worker opens the published release read-only (RocksDB allows many readers), or, when the
 backend accepts updates or was given N-Quads, holds its own in-memory copy. Updates are
@@ -51,7 +50,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import NotAcceptableError, QueryError, ResultTooLarge, StoreError
-from graph.store import QueryRequest, QueryResponse, ResultKind, sandbox
+from graph.store import QueryRequest, QueryResponse, sandbox
 from graph.store.inprocess import InProcess, LocalEvaluator
 from graph.store.pool import Pool, Worker, default_workers
 from graph.store.release import Release, current_release, hold, unhold
@@ -287,8 +286,7 @@ class EmbeddedBackend(InProcess):
             request.client,
         )
         if isinstance(reply, ResultStream):
-            kind: ResultKind = "graph" if reply.kind == "graph" else "solutions"
-            return QueryResponse(kind, reply.media_type, b"", stream=reply)
+            return QueryResponse(reply.result_kind, reply.media_type, b"", stream=reply)
         if reply[0] == "not-acceptable":
             raise NotAcceptableError(f"no acceptable format for a {reply[1]} result")
         if reply[0] == "over-cap":

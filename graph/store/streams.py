@@ -20,7 +20,10 @@ import logging
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
+
+if TYPE_CHECKING:
+    from graph.store import ResultKind
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,11 @@ class ResultStream:
         self._end = end
         self.done = False
         self.sent = 0  # bytes handed to the HTTP server so far
+
+    @property
+    def result_kind(self) -> ResultKind:
+        """What the worker streams: a graph, or solutions (a boolean is never streamed)."""
+        return "graph" if self.kind == "graph" else "solutions"
 
     def __iter__(self) -> ResultStream:
         return self

@@ -18,11 +18,11 @@ from decimal import Decimal, InvalidOperation
 import cn2an
 from oxrdflib import OxigraphStore
 from rdflib import RDF, Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV
 from rdflib.query import ResultRow
 from rdflib.term import Node
 
-from graph.namespaces import BASE, OA, SDMX_ATTR, SDMX_DIM, SDMX_MEAS, ZG
+from graph.namespaces import BASE, SDMX_ATTR, SDMX_DIM, SDMX_MEAS, ZG
+from graph.validate.quotes import Quotes
 
 CMP = BASE + "concept/comparator/"
 UNIT = BASE + "concept/unit/"
@@ -301,13 +301,14 @@ def _shares(g: Graph, figures: dict[Node, _Figure]) -> Iterator[Finding]:
 
 def _periods(g: Graph, figures: dict[Node, _Figure]) -> Iterator[Finding]:
     """A figure's period must agree with the time words of the sentence it is quoted from."""
+    quotes = Quotes(g, SDMX_DIM.refPeriod)
     for f in figures.values():
         period = g.value(f.node, SDMX_DIM.refPeriod)
         start, end = g.value(period, ZG.startDate), g.value(period, ZG.endDate)
         if period is None or start is None or end is None:
             continue
         first, last = str(start)[:4], str(end)[:4]
-        for exact, month in _quotes_of(g, f.node, SDMX_DIM.refPeriod, period):
+        for exact, month in quotes.of(f.node, period):
             problem = _period_problem(exact, f.verbatim or "", first, last, str(start), month)
             if problem:
                 name = g.namespace_manager.normalizeUri(str(period))
@@ -349,21 +350,6 @@ def _period_problem(
             f"「{words}」 means the time of the report ({month}), not {span}",
         )
     return None
-
-
-def _quotes_of(g: Graph, s: Node, p: Node, o: Node) -> Iterator[tuple[str, str | None]]:
-    """The quoted sentences a triple is derived from, with the month their document reports."""
-    for st in g.subjects(RDF.subject, s):
-        if g.value(st, RDF.predicate) != p or g.value(st, RDF.object) != o:
-            continue
-        for evidence in g.objects(st, PROV.wasDerivedFrom):
-            exact = g.value(evidence, OA.exact)
-            if exact is None:
-                continue
-            doc = g.value(evidence, ZG.inDocument)
-            temporal = g.value(doc, DCTERMS.temporal) if doc is not None else None
-            # The report month: the first seven characters of its xsd:dateTime (month precision).
-            yield str(exact), (str(temporal)[:7] if temporal is not None else None)
 
 
 def _untyped(g: Graph) -> Iterator[Finding]:
