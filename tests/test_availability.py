@@ -68,8 +68,10 @@ def health(server: Server) -> tuple[int, dict[str, Any]]:
 
 
 def busy(server: Server) -> int:
-    """Workers evaluating now, from /healthz ("… ready, N busy, M on long queries")."""
-    return int(re.search(r"(\d+) busy", health(server)[1]["detail"]).group(1))  # type: ignore[union-attr]
+    """Workers evaluating now, from /healthz ("… ready, N busy, M on long queries"); 0 while
+    the pool reports no worker ready (replacements of retired workers still starting)."""
+    found = re.search(r"(\d+) busy", health(server)[1]["detail"])
+    return int(found.group(1)) if found else 0
 
 
 @pytest.fixture(scope="module")

@@ -116,8 +116,10 @@ def test_a_replacement_worker_replays_updates(writable: Flask) -> None:
     backend = backend_of(writable)
     before = set(backend.worker_pids())
     assert client.get("/sparql", query_string={"query": RUNAWAY}).status_code == 503
-    wait_for(lambda: len(backend.worker_pids()) == len(before), "a replacement worker")
-    assert set(backend.worker_pids()) != before
+    wait_for(
+        lambda: len(backend.worker_pids()) == len(before) and set(backend.worker_pids()) != before,
+        "a replacement worker in place of the stopped one",
+    )
     assert all(asked(client) for _ in range(4))
 
 
@@ -259,9 +261,12 @@ def test_runaway_query_is_stopped_while_others_are_answered(data_dir: Path) -> N
         assert resp.status_code == 503
         assert "time limit" in resp.get_json()["error"]
         assert still_running  # the simple query was answered while the runaway ran
-        wait_for(lambda: len(backend.worker_pids()) == 2, "a replacement worker")
-        gone = pids - set(backend.worker_pids())
-        assert len(gone) == 1 and not pid_alive(gone.pop())  # killed and reaped
+        wait_for(
+            lambda: len(backend.worker_pids()) == 2 and len(pids - set(backend.worker_pids())) == 1,
+            "a replacement worker",
+        )
+        (gone,) = pids - set(backend.worker_pids())
+        wait_for(lambda: not pid_alive(gone), "the stopped worker reaped")  # by a thread
         after = client.get("/sparql", query_string={"query": "ASK { ?s a zg:Province }"})
         assert after.status_code == 200
         everyone = backend.worker_pids()
