@@ -20,31 +20,13 @@ import time
 import urllib.parse
 from pathlib import Path
 
-from tests.helpers_server import Server, children
+from tests.helpers_server import Server, serving_pids, status_kb
 
 CASES = (
     ("SELECT * { ?s ?p ?o }", "application/sparql-results+json"),
     ("SELECT * { ?s ?p ?o }", "text/tab-separated-values"),
     ("CONSTRUCT WHERE { ?s ?p ?o }", "text/turtle"),
 )
-
-
-def serving_pids(root: int) -> list[int]:
-    """The server's own processes (not its query workers)."""
-    found, todo = [], [root]
-    while todo:
-        pid = todo.pop()
-        if b"graph.store.worker" not in Path(f"/proc/{pid}/cmdline").read_bytes():
-            found.append(pid)
-            todo += children(pid)
-    return found
-
-
-def status_kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    return 0
 
 
 def one(port: int, pids: list[int], query: str, accept: str) -> tuple[int, int, float, float, int]:

@@ -75,6 +75,26 @@ def children(pid: int) -> list[int]:
     return found
 
 
+def serving_pids(root: int) -> list[int]:
+    """`root` and its descendants that serve, without the query workers (their memory is a
+    result's producer, not a copy held for sending)."""
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        if b"graph.store.worker" not in Path(f"/proc/{pid}/cmdline").read_bytes():
+            found.append(pid)
+            todo += children(pid)
+    return found
+
+
+def status_kb(pid: int, field: str) -> int:
+    """A kB field of /proc/PID/status (VmHWM, VmRSS); LookupError when it has none."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(f"no {field} for {pid}")
+
+
 def query_workers(pid: int) -> list[int]:
     """The query worker processes under `pid` (under granian they are grandchildren)."""
     found: list[int] = []

@@ -25,7 +25,14 @@ from rdflib import Graph
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import JSON, SPARQLWrapper
 
-from tests.helpers_server import ZONEGRAPH, Server, children, make_app, wait_for
+from tests.helpers_server import (
+    ZONEGRAPH,
+    Server,
+    make_app,
+    serving_pids,
+    status_kb,
+    wait_for,
+)
 
 ALL = "SELECT * WHERE { ?s ?p ?o }"
 COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
@@ -120,35 +127,16 @@ def test_rdflib_sparqlstore_gets_every_triple(server: Server) -> None:
     assert len(result.graph) == _count(server, DISTINCT)
 
 
-def _serving_pids(srv: Server) -> list[int]:
-    """`zonegraph serve` and its server processes, without the query workers (their memory
-    is the result's producer, not a copy held for sending)."""
-    found, todo = [], [srv.proc.pid]
-    while todo:
-        pid = todo.pop()
-        if b"graph.store.worker" not in Path(f"/proc/{pid}/cmdline").read_bytes():
-            found.append(pid)
-            todo += children(pid)
-    return found
-
-
-def _status_kb(pid: int, field: str) -> int:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith(field + ":"):
-            return int(line.split()[1])
-    raise AssertionError(f"no {field} for {pid}")
-
-
 def test_the_server_never_holds_the_whole_body(server: Server) -> None:
     """The peak resident memory of each serving process (VmHWM, reset first through
     /proc/PID/clear_refs) grows by less than a quarter of the body it sent: holding the
     body once, as the server did before, would grow it by the whole body and more."""
-    pids = _serving_pids(server)
+    pids = serving_pids(server.proc.pid)
     _count(server)  # the shape is known and the worker warm before measuring
     before = {}
     for pid in pids:
         Path(f"/proc/{pid}/clear_refs").write_text("5")  # VmHWM := VmRSS
-        before[pid] = _status_kb(pid, "VmHWM")
+        before[pid] = status_kb(pid, "VmHWM")
     conn, resp = _post(server, ALL, "application/sparql-results+json")
     try:
         assert resp.getheader("Transfer-Encoding") == "chunked"
@@ -158,7 +146,7 @@ def test_the_server_never_holds_the_whole_body(server: Server) -> None:
     finally:
         conn.close()
     assert size > 20 << 20
-    growth = {pid: _status_kb(pid, "VmHWM") - before[pid] for pid in pids}
+    growth = {pid: status_kb(pid, "VmHWM") - before[pid] for pid in pids}
     assert max(growth.values()) * 1024 < size / 4, (growth, size)
 
 
