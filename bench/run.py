@@ -110,8 +110,16 @@ def post(target: Target, query: str, accept: str, timeout: float) -> tuple[int, 
 
 
 def wait_http(target: Target, deadline: float) -> float:
+    """Seconds until the target answers an ASK; fails at once if its process has exited
+    (a missing extra, such as uvicorn for rdflib-endpoint, used to cost the whole wait)."""
     started = time.perf_counter()
     while time.monotonic() < deadline:
+        process = target.process
+        if isinstance(process, subprocess.Popen) and process.poll() is not None:
+            raise RuntimeError(
+                f"{target.name} exited with status {process.returncode} before answering "
+                "(see its log in the work directory)"
+            )
         try:
             status, _ = post(target, "ASK { ?s ?p ?o }", JSON, 5)
             if status == 200:
