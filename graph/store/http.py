@@ -23,6 +23,9 @@ class Reply:
     status: int
     headers: Mapping[str, str]
     body: bytes
+    #: When the body is longer than the `whole` bytes asked for: the response, to read on
+    #: from (`body` is its first bytes); the caller closes it.
+    rest: http.client.HTTPResponse | None = None
 
 
 class HttpClient:
@@ -82,13 +85,24 @@ class HttpClient:
         headers: Mapping[str, str],
         timeout: float,
         authenticate: bool = False,
+        whole: int | None = None,
     ) -> Reply:
+        """The engine's reply; with `whole`, a body longer than that is left to be read on
+        (Reply.rest) rather than held (graph.store.remote_results streams it)."""
         req = urllib.request.Request(url, data=body, headers=dict(headers), method=method)
         if authenticate:
             self._preauthorize(req, timeout)
         try:
-            with self._opener.open(req, timeout=timeout) as resp:
-                return Reply(resp.status, dict(resp.headers.items()), resp.read())
+            resp = self._opener.open(req, timeout=timeout)
+            try:
+                data = resp.read() if whole is None else resp.read(whole + 1)
+                reply = Reply(resp.status, dict(resp.headers.items()), data)
+                if whole is not None and len(data) > whole:
+                    reply, resp = Reply(reply.status, reply.headers, data, resp), None
+            finally:
+                if resp is not None:
+                    resp.close()
+            return reply
         except urllib.error.HTTPError as exc:
             detail = exc.read().decode("utf-8", "replace")
             return Reply(exc.code, dict(exc.headers.items()), detail.encode("utf-8"))

@@ -19,7 +19,7 @@ from graph.errors import QueryError, QueryTimeout, ServiceBusy, StoreError
 from graph.namespaces import PREFIXES
 from graph.store.safety import syntax_error
 from graph.store.scheduler import Policy, Scheduler
-from graph.store.streams import ResultStream
+from graph.store.streams import ResultStream, from_worker
 from graph.store.supervisor import Supervisor
 
 HEAVY_NICE = 10  # long-running queries yield the CPU to short ones
@@ -250,7 +250,7 @@ class PoolCare(ABC):
             finally:
                 scheduler.finished(client)
 
-        return ResultStream(w.conn, (header[1], header[2]), deadline, limit, end)
+        return ResultStream(from_worker(w.conn), (header[1], header[2]), deadline, limit, end)
 
     def _evaluate_update(self, w: Worker, sent: dict[str, Any], limit: float, upto: int) -> Any:
         """Run one update on `w` (callers hold the update lock, so the log's order is the

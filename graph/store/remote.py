@@ -33,13 +33,23 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph
 from rdflib.term import Node
 
 from graph.errors import QueryError, QueryTimeout, RemoteError, StoreError
 from graph.store import QueryRequest, QueryResponse, ResultKind
 from graph.store.http import HttpClient, Reply
+from graph.store.remote_results import (
+    boolean_body,
+    cut_off,
+    json_term,
+    mend_virtuoso_json,
+    stream,
+    triples_to_graph,
+    virtuoso_ask,
+)
 from graph.store.safety import check_query, query_form, remote_targets
+from graph.store.streams import IN_MEMORY
 
 DIALECTS = ("oxigraph", "virtuoso", "fuseki", "generic")
 JSON_RESULTS = "application/sparql-results+json"
@@ -50,7 +60,6 @@ VIRTUOSO_SYSTEM = (
     "http://localuriqaserver/",
     "http://localhost:8890/",
 )
-_OXIGRAPH_CANCELLED = b"operation has been cancelled"
 GRACE = 2.0  # seconds the client waits beyond the engine's own limit before giving up
 GRAPHS_TTL = 30.0
 
@@ -128,6 +137,10 @@ class RemoteBackend:
     # --- queries --------------------------------------------------------------------------
 
     def run(self, request: QueryRequest) -> QueryResponse:
+        """The answer to send; a body past IN_MEMORY bytes is streamed, not held."""
+        return self._run(request, IN_MEMORY)
+
+    def _run(self, request: QueryRequest, whole: int | None) -> QueryResponse:
         self._check(request.text)
         form = _form(request.text)
         kind: ResultKind = (
@@ -138,17 +151,22 @@ class RemoteBackend:
             else "solutions"
         )
         accept = request.graph_format if kind == "graph" else request.solutions_format
-        virtuoso_ask = kind == "boolean" and self.settings.dialect == "virtuoso"
+        ask_virtuoso = kind == "boolean" and self.settings.dialect == "virtuoso"
         timeout = request.timeout or self.settings.timeout
-        reply = self._query(request, JSON_RESULTS if virtuoso_ask else accept, timeout)
-        body = reply.body
-        if self.settings.dialect == "virtuoso":
-            if virtuoso_ask:
-                return QueryResponse(kind, accept, _boolean_body(_virtuoso_ask(body), accept))
-            if accept == JSON_RESULTS:
-                body = body.replace(b'"type": "typed-literal"', b'"type": "literal"')
+        deadline = time.monotonic() + timeout + GRACE
+        if kind == "boolean":
+            whole = None  # one word: never streamed
+        reply = self._query(request, JSON_RESULTS if ask_virtuoso else accept, timeout, whole)
+        if ask_virtuoso:
+            return QueryResponse(kind, accept, boolean_body(virtuoso_ask(reply.body), accept))
+        mend = None
+        if self.settings.dialect == "virtuoso" and accept == JSON_RESULTS:
+            mend = mend_virtuoso_json
         media = reply.headers.get("Content-Type", accept).split(";")[0].strip() or accept
-        return QueryResponse(kind, media, body)
+        if reply.rest is not None:  # large: passed on as it arrives (graph.store.remote_results)
+            chunks = stream(reply.body, reply.rest, (kind, media), deadline, timeout, mend)
+            return QueryResponse(kind, media, b"", stream=chunks)
+        return QueryResponse(kind, media, mend(reply.body) if mend else reply.body)
 
     def _check(self, text: str) -> None:
         """Forward only what passes the conservative check (graph.store.safety).
@@ -160,7 +178,9 @@ class RemoteBackend:
         """
         check_query(text, self.settings.allow, self.named_graphs)
 
-    def _query(self, request: QueryRequest, accept: str, timeout: float) -> Reply:
+    def _query(
+        self, request: QueryRequest, accept: str, timeout: float, whole: int | None
+    ) -> Reply:
         params: list[tuple[str, str]] = [("query", request.text)]
         params += self._dataset_params(request)
         dialect = self.settings.dialect
@@ -177,6 +197,7 @@ class RemoteBackend:
                 "Content-Type": "application/x-www-form-urlencoded; charset=utf-8",
             },
             timeout + GRACE,
+            whole=whole,
         )
         self._raise_for(reply, timeout)
         return reply
@@ -199,9 +220,9 @@ class RemoteBackend:
         return []
 
     def _raise_for(self, reply: Reply, timeout: float) -> None:
-        if reply.headers.get("X-SQL-State") == "S1TAT" or (
-            _OXIGRAPH_CANCELLED in reply.body[-200:]
-        ):
+        # Virtuoso flags partial results by a header, or by an error after them (then 500).
+        partial = reply.headers.get("X-SQL-State") == "S1TAT" or b"S1TAT" in reply.body[-2000:]
+        if partial or (reply.rest is None and cut_off(reply.body)):
             raise QueryTimeout(f"query stopped by the remote engine after {timeout:g} s")
         if reply.status < 400:
             return
@@ -218,17 +239,17 @@ class RemoteBackend:
     def select(self, text: str, timeout: float | None = None) -> list[dict[str, Node]]:
         if _form(text) != "SELECT":
             raise QueryError("select() needs a SELECT query")
-        data = json.loads(self.run(QueryRequest(text, timeout=timeout)).body)
+        data = json.loads(self._run(QueryRequest(text, timeout=timeout), None).body)
         return [
-            {name: _term(value) for name, value in row.items()}
+            {name: json_term(value) for name, value in row.items()}
             for row in data["results"]["bindings"]
         ]
 
     def construct(self, text: str, timeout: float | None = None) -> Graph:
         if _form(text) not in ("CONSTRUCT", "DESCRIBE"):
             raise QueryError("construct() needs a CONSTRUCT or DESCRIBE query")
-        resp = self.run(QueryRequest(text, graph_format="application/n-triples", timeout=timeout))
-        return triples_to_graph(resp.body)
+        request = QueryRequest(text, graph_format="application/n-triples", timeout=timeout)
+        return triples_to_graph(self._run(request, None).body)
 
     def update(self, text: str, timeout: float | None = None) -> None:
         if not self.settings.writable or self.settings.update_url is None:
@@ -301,55 +322,6 @@ class RemoteBackend:
 
 def _has_from(text: str) -> bool:
     return any(k.startswith("FROM") for k, _ in remote_targets(text))
-
-
-def _virtuoso_ask(body: bytes) -> bool:
-    data = json.loads(body)
-    if "boolean" in data:
-        return bool(data["boolean"])
-    rows = data["results"]["bindings"]
-    return bool(rows) and next(iter(rows[0].values()))["value"] not in ("0", "false")
-
-
-def _boolean_body(value: bool, media_type: str) -> bytes:
-    word = "true" if value else "false"
-    if media_type == "application/sparql-results+xml":
-        return (
-            '<?xml version="1.0"?><sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-            f"<head/><boolean>{word}</boolean></sparql>"
-        ).encode()
-    if media_type in ("text/csv", "text/tab-separated-values"):
-        return f"{word}\n".encode()
-    return json.dumps({"head": {}, "boolean": value}).encode()
-
-
-def _term(value: Mapping[str, str]) -> Node:
-    kind = value["type"]
-    if kind == "uri":
-        return URIRef(value["value"])
-    if kind == "bnode":
-        return BNode(value["value"])
-    lang = value.get("xml:lang")
-    datatype = value.get("datatype")
-    return Literal(value["value"], lang=lang, datatype=URIRef(datatype) if datatype else None)
-
-
-def _ox_term(term: Any) -> Node:
-    if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
-    if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
-    if term.language:
-        return Literal(term.value, lang=term.language)
-    return Literal(term.value, datatype=URIRef(term.datatype.value))
-
-
-def triples_to_graph(ntriples: bytes) -> Graph:
-    """N-Triples parsed by Oxigraph (fast) into an rdflib Graph for the analyses."""
-    g = Graph()
-    for t in ox.parse(ntriples, format=ox.RdfFormat.N_TRIPLES):
-        g.add((_ox_term(t.subject), _ox_term(t.predicate), _ox_term(t.object)))
-    return g
 
 
 # --- publishing ---------------------------------------------------------------------------

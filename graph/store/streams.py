@@ -27,7 +27,7 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from graph.store.spill import CHUNK
 
@@ -41,8 +41,23 @@ IN_MEMORY = 1 << 20
 AHEAD = 1 << 30
 
 
+#: Where the chunks come from: given the seconds left, the next message — ("chunk", bytes),
+#: ("ok",) at the end, ("error", why) — or None when none came in time; EOFError or OSError
+#: when the writer is gone. A query worker's socket, or a remote engine's response.
+Receive = Callable[[float], "tuple[Any, ...] | None"]
+
+
 class StreamBrokenError(Exception):
     """A streamed result failed after its first byte: the transfer is to be aborted."""
+
+
+def from_worker(conn: Connection) -> Receive:
+    """The messages a query worker sends over its socket (graph.store.worker)."""
+
+    def receive(left: float) -> tuple[Any, ...] | None:
+        return conn.recv() if conn.poll(left) else None
+
+    return receive
 
 
 class ResultStream:
@@ -50,14 +65,14 @@ class ResultStream:
 
     def __init__(
         self,
-        conn: Connection,
+        receive: Receive,
         header: tuple[str, str],
         deadline: float,
         limit: float,
         end: Callable[[bool], None],
     ) -> None:
         self.kind, self.media_type = header
-        self.conn = conn
+        self._receive = receive
         self.deadline = deadline
         self.limit = limit
         self._end = end
@@ -123,9 +138,9 @@ class ResultStream:
                     return False, None
             left = self.deadline - time.monotonic()
             try:
-                message = self.conn.recv() if left > 0 and self.conn.poll(left) else None
+                message = self._receive(left) if left > 0 else None
             except (EOFError, OSError):
-                return False, "the query worker stopped while sending the result"
+                return False, "the writer of the result stopped while sending it"
             if message is None:
                 return False, f"the {self.limit:g} s time limit was reached"
             if message[0] == "ok":
