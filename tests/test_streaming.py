@@ -259,6 +259,10 @@ def test_streamed_answers_bypass_the_cache_and_small_ones_fill_it(
         assert big.is_streamed and "Content-Length" not in big.headers
         assert big.get_data().count(b"\n") > 150_000
         assert len(cache.entries) == 0
+        # A shape the pool streamed is never taken for cheap (graph.store.inprocess), so it is
+        # streamed again, not evaluated whole in the serving process.
+        again = client.post("/sparql", data={"query": ALL + "\n# again"}, headers={"Accept": TSV})
+        assert again.is_streamed and again.get_data().count(b"\n") == big.get_data().count(b"\n")
         small = {"query": ALL.replace("}", "} LIMIT 5")}
         first = client.post("/sparql", data=small, headers={"Accept": TSV})
         assert first.headers["Content-Length"] == str(len(first.get_data()))

@@ -17,6 +17,10 @@ evaluates cannot open a network socket; threads it starts inherit the filter. If
 cannot be installed nothing is evaluated here. The backend only uses this without an
 allow-list (a supervised wall needs a separate process).
 
+Large results: a shape whose answer the pool streamed (graph.store.streams, past 1 MiB) is
+never learnt as cheap, so what runs here is only what the pool answered whole, small and
+fast; a large answer is always streamed by the pool.
+
 Updates: the copy replays the backend's update log (graph.store.worker.replay, on an
 evaluating thread, so under the wall too) before each query, as every pool worker does.
 
