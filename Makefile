@@ -55,8 +55,10 @@ serve: build
 
 LINTED := graph service tests examples bench tools
 
+# One pytest process per core (at most 4), a test file to a process so that its module
+# fixtures (servers, builds) are made once; `pytest tests/test_X.py` runs one file alone.
 test: install system-deps $(TESTJS) lint
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n auto --maxprocesses=4 --dist loadfile
 
 # Benchmark against Oxigraph server and rdflib-endpoint at 10 k, 100 k and 1 M triples
 # (about 15 minutes on 2 cores); writes bench/out/report.{md,json} and a copy to bench/REPORT.md.
