@@ -5,7 +5,10 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,3 +206,22 @@ def test_docs_command(tmp_path: Path) -> None:
     result = CliRunner().invoke(cli, ["docs", "-o", str(tmp_path / "html")])
     assert result.exit_code == 0, result.output
     assert (tmp_path / "html" / "index.html").is_file()
+
+
+def test_python_dash_m_runs_the_command() -> None:
+    """`python -m graph.cli` is the command itself, as a checkout on PYTHONPATH runs it."""
+    root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": root}
+    done = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "--help"], capture_output=True, text=True, env=env
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("Usage: zonegraph "), done.stdout
+    done = subprocess.run(
+        [sys.executable, "-m", "graph.cli", "no-such-command"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr
