@@ -176,7 +176,12 @@ def used_prefixes(prefixes: dict[str, str], text: str) -> dict[str, str]:
 
 
 def _query_kwargs(msg: dict[str, Any]) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"prefixes": used_prefixes(msg["prefixes"], msg["text"])}
+    # `narrowed`: the sender found the prefixes its text uses already (graph.store.inprocess,
+    # once per shape); narrowing them again against the same text would keep every one.
+    prefixes = msg["prefixes"]
+    if not msg.get("narrowed"):
+        prefixes = used_prefixes(prefixes, msg["text"])
+    kwargs: dict[str, Any] = {"prefixes": prefixes}
     if msg.get("default_graphs") is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in msg["default_graphs"]]
     elif not msg.get("query_dataset"):
