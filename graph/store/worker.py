@@ -31,7 +31,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph import formats
-from graph.store import delta, sandbox
+from graph.store import WORKER_CPUS_ENV, delta, sandbox
 from graph.store.spill import Spill
 
 # Canonical media type (as negotiated) → Oxigraph writer, from the one formats table.
@@ -383,7 +383,20 @@ def main(conn: Connection, network: str = "offline") -> None:
         conn.send(answer(holder.store, msg, conn.send))
 
 
+def _take_back_cpus() -> None:
+    """Run on every CPU the server was given, not only the one its serving process keeps
+    (graph.cli.serve.pin_threads): the affinity it was started with is inherited."""
+    cpus = os.environ.get(WORKER_CPUS_ENV)
+    if not cpus:
+        return
+    try:
+        os.sched_setaffinity(0, {int(c) for c in cpus.split(",")})
+    except (OSError, ValueError):
+        pass  # then on the serving process's CPU: slower, still correct
+
+
 if __name__ == "__main__":
+    _take_back_cpus()
     threading.stack_size(sandbox.STACK_BYTES)
     serve = threading.Thread(
         target=main,
