@@ -20,6 +20,7 @@ being written, a small one is replied whole.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -176,11 +177,8 @@ def used_prefixes(prefixes: dict[str, str], text: str) -> dict[str, str]:
 
 
 def _query_kwargs(msg: dict[str, Any]) -> dict[str, Any]:
-    # `narrowed`: the sender found the prefixes its text uses already (graph.store.inprocess,
-    # once per shape); narrowing them again against the same text would keep every one.
-    prefixes = msg["prefixes"]
-    if not msg.get("narrowed"):
-        prefixes = used_prefixes(prefixes, msg["text"])
+    narrowed = msg.get("narrowed")  # found for this text already (inprocess, once per shape)
+    prefixes = msg["prefixes"] if narrowed else used_prefixes(msg["prefixes"], msg["text"])
     kwargs: dict[str, Any] = {"prefixes": prefixes}
     if msg.get("default_graphs") is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in msg["default_graphs"]]
@@ -384,15 +382,10 @@ def main(conn: Connection, network: str = "offline") -> None:
 
 
 def _take_back_cpus() -> None:
-    """Run on every CPU the server was given, not only the one its serving process keeps
-    (graph.cli.serve.pin_threads): the affinity it was started with is inherited."""
-    cpus = os.environ.get(WORKER_CPUS_ENV)
-    if not cpus:
-        return
-    try:
-        os.sched_setaffinity(0, {int(c) for c in cpus.split(",")})
-    except (OSError, ValueError):
-        pass  # then on the serving process's CPU: slower, still correct
+    """Every CPU the server has, not just the one its serving process inherited (--pin)."""
+    with contextlib.suppress(OSError, ValueError):
+        if cpus := os.environ.get(WORKER_CPUS_ENV):
+            os.sched_setaffinity(0, {int(c) for c in cpus.split(",")})
 
 
 if __name__ == "__main__":
