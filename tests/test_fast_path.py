@@ -290,3 +290,14 @@ def post(
             return resp.status, resp.headers, resp.read()
     except urllib.error.HTTPError as exc:
         return exc.code, exc.headers, exc.read()
+
+
+def test_prefixes_found_for_the_shape_are_used_as_given() -> None:
+    """In-process evaluation hands over the shape's prefixes `narrowed`: not narrowed again
+    (the pool's workers, given all of them, still narrow them to the text)."""
+    from graph.store.worker import _query_kwargs
+
+    text = "SELECT ?o WHERE { <urn:s0> rdfs:label ?o }"
+    found = {"rdfs": PREFIXES["rdfs"]}
+    assert _query_kwargs({**msg(text), "prefixes": found, "narrowed": True})["prefixes"] is found
+    assert _query_kwargs(msg(text))["prefixes"] == found

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import subprocess
 import threading
 import urllib.error
@@ -24,7 +25,15 @@ from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, N3, RDFXML, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from tests.helpers_server import RUNAWAY, ZONEGRAPH, Server, pid_alive, query_workers, wait_for
+from tests.helpers_server import (
+    RUNAWAY,
+    ZONEGRAPH,
+    Server,
+    pid_alive,
+    query_workers,
+    serving_pids,
+    wait_for,
+)
 
 pytestmark = pytest.mark.server
 
@@ -176,6 +185,29 @@ def test_stopping_the_server_stops_its_workers(data_dir: Path) -> None:
     assert srv.proc.returncode == 0
     # Each worker sees its pipe close as the serving process ends, and exits.
     wait_for(lambda: not any(pid_alive(p) for p in workers), "the query workers to exit", 5)
+
+
+def test_the_serving_process_keeps_one_cpu_and_its_workers_every_cpu(data_dir: Path) -> None:
+    """`zonegraph serve` pins its one serving process (every thread) to one CPU; the query
+    workers it starts take back every CPU the server was given (affinity is inherited)."""
+    given = os.sched_getaffinity(0)
+    if len(given) < 2:
+        pytest.skip("one CPU: nothing to pin")
+    srv = Server(data_dir, {"ZONEGRAPH_QUERY_WORKERS": 2})
+    try:
+        workers = query_workers(srv.proc.pid)
+        serving = [p for p in serving_pids(srv.proc.pid) if p != srv.proc.pid]
+        assert len(workers) == 2 and len(serving) == 1
+        threads = [int(t) for t in os.listdir(f"/proc/{serving[0]}/task")]
+        assert {frozenset(os.sched_getaffinity(t)) for t in threads} == {
+            frozenset(os.sched_getaffinity(serving[0]))
+        }
+        assert len(os.sched_getaffinity(serving[0])) == 1
+        assert all(os.sched_getaffinity(w) == given for w in workers)
+        status, _ = get(srv.url + "/sparql?query=" + urllib.parse.quote("ASK { ?s ?p ?o }"))
+        assert status == 200
+    finally:
+        srv.stop()
 
 
 def test_rdflib_update_store_named_graph_workflow(server: Server) -> None:

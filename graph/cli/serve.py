@@ -28,10 +28,13 @@ from typing import Any
 import click
 
 from graph.cli.common import reports_errors, setting_option
+from graph.store import WORKER_CPUS_ENV
 
 #: The settings of `zonegraph serve`, handed to the granian worker that makes the app.
 #: Not ZONEGRAPH_…: the service refuses unknown ZONEGRAPH_* variables, and this is transport.
 SETTINGS_ENV = "_ZG_SERVE_SETTINGS"
+#: Set (to "1") when the one serving process is to keep its threads on one CPU (--pin).
+PIN_ENV = "_ZG_SERVE_PIN"
 
 
 def load_app(target: str = "") -> Any:
@@ -44,12 +47,44 @@ def load_app(target: str = "") -> Any:
     from service.state import close_backend
 
     watch_parent()  # a `kill -9` of `zonegraph serve` must not leave this process behind
+    if os.environ.get(PIN_ENV) == "1":
+        pin_threads()
     # A query evaluated in this process that overruns the time limit cannot be cancelled
     # (graph.store.inprocess): the process goes, and granian starts a fresh one.
     set_retire(_retire)
     app = create_app(json.loads(os.environ.get(SETTINGS_ENV, "{}")))
     multiprocessing.util.Finalize(None, close_backend, args=(app,), exitpriority=10)
     return app
+
+
+def pin_threads() -> None:
+    """Keep every thread of this process (and those it starts later) on the CPU it runs on.
+
+    Why (issue 11 §3, measured with wrk on 2 cores): a cold query is handed from a WSGI
+    thread to an evaluating thread (graph.store.inprocess) and back; when the two run on
+    different cores every handoff wakes the other core and finds its caches cold. Pinned,
+    the serving process spent 73-99 µs of CPU per simple cold query against 136-168 µs
+    unpinned, and 196-372 against 322-595 µs per medium one (interleaved runs). The query
+    workers are other processes and keep every core, so long queries still run beside it;
+    one interpreter lock bounds this process to about one core of Python anyway.
+    A thread that cannot be moved (it ended meanwhile) is skipped: pinning is only a speed-up.
+    """
+    try:
+        fields = Path("/proc/self/stat").read_text().rsplit(")", 1)[1].split()
+        cpu = int(fields[36])  # field 39, the CPU it last ran on
+        if cpu not in os.sched_getaffinity(0):
+            return
+        allowed = os.sched_getaffinity(0)
+        tasks = [int(t) for t in os.listdir("/proc/self/task")]
+    except (OSError, ValueError, IndexError, AttributeError):
+        return
+    # Children inherit affinity: the query workers read this and take every CPU back.
+    os.environ[WORKER_CPUS_ENV] = ",".join(str(c) for c in sorted(allowed))
+    for tid in tasks:
+        try:
+            os.sched_setaffinity(tid, {cpu})
+        except OSError:
+            continue
 
 
 def _retire() -> None:
@@ -86,6 +121,13 @@ def setting_options(func: Callable[..., Any]) -> Callable[..., Any]:
     type=click.IntRange(1, 64),
     help="Server processes, each with its own query worker pool and response cache",
 )
+@click.option(
+    "--pin/--no-pin",
+    default=True,
+    show_default=True,
+    help="With one server process, keep its threads on one CPU (cheaper handoffs to the "
+    "in-process evaluator; query workers keep every CPU)",
+)
 @click.option("--get", "get_path", metavar="PATH", help="Print the response to GET PATH and exit.")
 @setting_options
 @click.pass_context
@@ -97,6 +139,7 @@ def serve(
     port: int,
     threads: int,
     processes: int,
+    pin: bool,
     get_path: str | None,
     **settings: Any,
 ) -> None:
@@ -128,6 +171,8 @@ def serve(
             close_backend(app)
         ctx.exit(0 if response.status_code < 400 else 1)
     check_settings({**defaults(), **overrides})  # a bad setting is one line here, not a crash
+    if pin and processes == 1:
+        os.environ[PIN_ENV] = "1"
     _run(host, port, threads, processes, overrides, Path(ctx.obj["data_dir"]))
 
 

@@ -16,6 +16,9 @@ if TYPE_CHECKING:  # not at run time: query workers import this package and only
     from rdflib.term import Node
 
 ResultKind = Literal["solutions", "boolean", "graph"]
+#: The CPUs a query worker takes back at start (comma-separated) when the serving process
+#: that starts it keeps itself on one (graph.cli.serve.pin_threads): affinity is inherited.
+WORKER_CPUS_ENV = "_ZG_WORKER_CPUS"
 
 
 @dataclass(frozen=True)

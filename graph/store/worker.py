@@ -20,6 +20,7 @@ being written, a small one is replied whole.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import threading
@@ -31,7 +32,7 @@ from typing import IO, Any, cast
 import pyoxigraph as ox
 
 from graph import formats
-from graph.store import delta, sandbox
+from graph.store import WORKER_CPUS_ENV, delta, sandbox
 from graph.store.spill import Spill
 
 # Canonical media type (as negotiated) → Oxigraph writer, from the one formats table.
@@ -176,7 +177,9 @@ def used_prefixes(prefixes: dict[str, str], text: str) -> dict[str, str]:
 
 
 def _query_kwargs(msg: dict[str, Any]) -> dict[str, Any]:
-    kwargs: dict[str, Any] = {"prefixes": used_prefixes(msg["prefixes"], msg["text"])}
+    narrowed = msg.get("narrowed")  # found for this text already (inprocess, once per shape)
+    prefixes = msg["prefixes"] if narrowed else used_prefixes(msg["prefixes"], msg["text"])
+    kwargs: dict[str, Any] = {"prefixes": prefixes}
     if msg.get("default_graphs") is not None:
         kwargs["default_graph"] = [ox.NamedNode(g) for g in msg["default_graphs"]]
     elif not msg.get("query_dataset"):
@@ -378,7 +381,15 @@ def main(conn: Connection, network: str = "offline") -> None:
         conn.send(answer(holder.store, msg, conn.send))
 
 
+def _take_back_cpus() -> None:
+    """Every CPU the server has, not just the one its serving process inherited (--pin)."""
+    with contextlib.suppress(OSError, ValueError):
+        if cpus := os.environ.get(WORKER_CPUS_ENV):
+            os.sched_setaffinity(0, {int(c) for c in cpus.split(",")})
+
+
 if __name__ == "__main__":
+    _take_back_cpus()
     threading.stack_size(sandbox.STACK_BYTES)
     serve = threading.Thread(
         target=main,
