@@ -293,11 +293,14 @@ def explanations(scale: dict[str, Any]) -> list[str]:
         out.append(
             "- **HTTP throughput.** Warm requests are answered by the response cache in front "
             "of Flask (one process: one interpreter lock; `zonegraph serve --processes 2` "
-            "shares the workers out over two). Cold requests each go through Flask, the "
-            "scheduler and a round trip to a worker process that can be killed at the time "
-            "limit (pyoxigraph cannot cancel a query in process); Oxigraph's server does the "
-            "same work in Rust with no per-request Python, and on this 2-core machine wrk "
-            "takes part of the CPU too."
+            "shares the workers out over two). A cold request of a shape (its text without "
+            "comment lines) first answered quickly by a query worker is evaluated in the "
+            "serving process, by a thread under the same seccomp wall, on the serving "
+            "process's one pinned core; every other goes through the scheduler and a round "
+            "trip to a worker process that can be killed at the time limit (pyoxigraph cannot "
+            "cancel a query). Each still costs a request's Python (WSGI, form, negotiation, "
+            "cache bookkeeping, a thread handoff); Oxigraph's server does the same work in "
+            "Rust, and on this 2-core machine wrk takes part of the CPU too."
         )
     if any(t.startswith("cold start") for t in missed):
         out.append(
