@@ -26,15 +26,17 @@ def run(store: ox.Store, shapes: Graph) -> list[Result]:
     sparql_focus: dict[Node, set[Node]] = {}
     try:
         for root in plan.roots:
+            if not root.compiled and any(kind == SH.target for kind, _ in root.targets):
+                found = evaluator.focus_nodes(root, sparql_only=True)
+                sparql_focus[root.shape] = {from_ox(x) for x in found}
             focus = evaluator.focus(root)
+            if focus.empty():  # no focus node, no result: spare the queries over all values
+                continue
             if root.compiled or root.split:
                 results += evaluator.compiled(root, focus)
-            if not root.compiled and any(kind == SH.target for kind, _ in root.targets):
-                found = evaluator.focus(root, sparql_only=True)
-                sparql_focus[root.shape] = {from_ox(x) for x in found}
             if not plan.needs_whole:
                 for c in root.constraints:
-                    results += evaluator.constraint(c, focus)
+                    results += evaluator.constraint(c, focus.members())
     except (SyntaxError, ValueError, OSError) as exc:  # a shape's SPARQL Oxigraph refuses
         raise ShapesError(f"the shapes cannot be applied: {exc}") from exc
     if plan.pyshacl_roots:

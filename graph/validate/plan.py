@@ -9,8 +9,9 @@ says:
 - every target is evaluated on Oxigraph, SPARQL targets included;
 - every sh:sparql constraint of a targeted shape (or of its property shapes) runs on Oxigraph;
 - a targeted shape whose core constraints are all of the kinds graph.validate.shapes_sparql
-  translates (counts, node kinds, string datatypes, languages, classes, values) runs there
-  entirely ("compiled");
+  translates (counts, node kinds, string datatypes, languages, classes, values), and whose
+  own node-level constraints (sh:class, sh:or, sh:xone … of the focus node) it states too,
+  runs there entirely ("compiled");
 - the others stay with pySHACL, their SPARQL targets replaced by the focus nodes Oxigraph
   found, over a graph of only the predicates reachable from those shapes.
 """
@@ -159,12 +160,26 @@ def _target_is_implicit(shapes: Graph, shape: Node) -> bool:
 
 def _compilable_node(shapes: Graph, shape: Node, properties: list[Node]) -> bool:
     own = {p for p, _ in shapes.predicate_objects(shape) if str(p).startswith(str(SH))}
-    if not own <= _DESCRIPTIVE or (shape, SH.path, None) in shapes:
+    if (shape, SH.path, None) in shapes:
         # a property shape with targets of its own: compile it as its own single property
-        if (shape, SH.path, None) in shapes and _compilable_property(shapes, shape):
-            return True
+        return _compilable_property(shapes, shape)
+    if not own <= _DESCRIPTIVE and not _compilable_node_parameters(shapes, shape, own):
         return False
     return all(_compilable_property(shapes, p) for p in properties)
+
+
+def _compilable_node_parameters(shapes: Graph, shape: Node, own: set[Node]) -> bool:
+    """Node-level constraints (sh:class, sh:or, sh:xone … on the focus node itself) that
+    graph.validate.value_tests states exactly, with a fixed message of the shape's own, and
+    focus nodes a query can name (a blank sh:targetNode cannot be)."""
+    if not own - _DESCRIPTIVE <= {*value_tests.NODE_PARAMETERS, SH.flags}:
+        return False
+    messages = [str(m) for m in shapes.objects(shape, SH.message)]
+    if not messages or any("{" in m for m in messages):
+        return False
+    if any(isinstance(o, BNode) for o in shapes.objects(shape, SH.targetNode)):
+        return False
+    return value_tests.node_translatable(shapes, shape)
 
 
 def _compilable_property(shapes: Graph, prop: Node) -> bool:
