@@ -123,7 +123,7 @@ def _root(shapes: Graph, shape: Node) -> Root:
     compiled = all(_target_known(shapes, p, o) for p, o in targets) and _compilable_node(
         shapes, shape, properties
     )
-    implicit = _target_is_implicit(shapes, shape)
+    implicit = target_is_implicit(shapes, shape)
     if implicit:
         compiled = False
     split: list[Node] = []
@@ -150,7 +150,7 @@ def _target_known(shapes: Graph, kind: URIRef, value: Node) -> bool:
     return True
 
 
-def _target_is_implicit(shapes: Graph, shape: Node) -> bool:
+def target_is_implicit(shapes: Graph, shape: Node) -> bool:
     """A shape that is also a class targets its instances; left to pySHACL to keep it exact."""
     return any(
         t in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class"))
@@ -266,9 +266,25 @@ def declared_prefixes(shapes: Graph) -> dict[str, str]:
 def reachable_iris(shapes: Graph, starts: list[Node]) -> set[URIRef]:
     """Every IRI the shapes graph links to from `starts`: a superset of the predicates the
     shapes' paths, targets and nested shapes can traverse."""
+    return _reach(shapes, starts)[0]
+
+
+def reads_types(shapes: Graph, starts: list[Node]) -> bool:
+    """Whether the shapes reached from `starts` can ask for rdf:type in the data: sh:class
+    and class targets do (rdfs:subClassOf too); roots whose targets are all focus nodes
+    named by sh:targetNode (see reduced_shapes) and paths of other predicates do not."""
+    if any(target_is_implicit(shapes, s) for s in starts):
+        return True
+    asked = {SH["class"], SH.targetClass, SH.target}
+    return bool(_reach(shapes, starts)[1] & asked) or RDF.type in reachable_iris(shapes, starts)
+
+
+def _reach(shapes: Graph, starts: list[Node]) -> tuple[set[URIRef], set[Node]]:
+    """The IRIs linked to from `starts` and the predicates of the nodes on the way."""
     seen: set[Node] = set()
     todo = list(starts)
     iris: set[URIRef] = set()
+    predicates: set[Node] = set()
     while todo:
         node = todo.pop()
         if node in seen:
@@ -277,16 +293,18 @@ def reachable_iris(shapes: Graph, starts: list[Node]) -> set[URIRef]:
         for p, o in shapes.predicate_objects(node):
             if p == SH.prefixes:
                 continue
+            predicates.add(p)
             if isinstance(o, URIRef):
                 iris.add(o)
             if isinstance(o, (URIRef, BNode)) and o not in seen:
                 todo.append(o)
-    return iris
+    return iris, predicates
 
 
 def reduced_shapes(shapes: Graph, plan: Plan, focus: dict[Node, set[Node]]) -> Graph:
-    """The shapes graph pySHACL gets: compiled roots untargeted, SPARQL targets replaced by
-    the focus nodes Oxigraph found, and the sh:sparql constraints Oxigraph ran removed."""
+    """The shapes graph pySHACL gets: compiled roots untargeted, the targets of the others
+    replaced by the focus nodes Oxigraph found (so pySHACL need not be given every rdf:type
+    triple to find them), and the sh:sparql constraints Oxigraph ran removed."""
     g = Graph()
     for prefix, ns in shapes.namespace_manager.namespaces():
         g.bind(prefix, ns)
@@ -299,11 +317,10 @@ def reduced_shapes(shapes: Graph, plan: Plan, focus: dict[Node, set[Node]]) -> G
             continue
         for prop in root.split:
             g.remove((root.shape, SH.property, prop))
-        sparql_targets = [o for p, o in root.targets if p == SH.target]
-        for o in sparql_targets:
-            g.remove((root.shape, SH.target, o))
-        if sparql_targets:
-            for node in focus.get(root.shape, set()):
+        if root.shape in focus:
+            for p in _TARGETS:
+                g.remove((root.shape, p, None))
+            for node in focus[root.shape]:
                 g.add((root.shape, SH.targetNode, node))
         if not plan.needs_whole:
             for c in root.constraints:
