@@ -14,7 +14,14 @@ from rdflib.term import Node
 
 from graph.errors import ShapesError
 from graph.validate.oxdata import from_ox, subgraph, whole
-from graph.validate.plan import SH, make_plan, reachable_iris, reduced_shapes
+from graph.validate.plan import (
+    SH,
+    make_plan,
+    reachable_iris,
+    reads_types,
+    reduced_shapes,
+    target_is_implicit,
+)
 from graph.validate.shapes_sparql import Evaluator, Result
 
 
@@ -23,28 +30,32 @@ def run(store: ox.Store, shapes: Graph) -> list[Result]:
     plan = make_plan(shapes)
     evaluator = Evaluator(store, shapes, plan)
     results: list[Result] = []
-    sparql_focus: dict[Node, set[Node]] = {}
+    pyshacl_focus: dict[Node, set[Node]] = {}
     try:
         for root in plan.roots:
             focus = evaluator.focus(root)
+            if not root.compiled and not target_is_implicit(shapes, root.shape):
+                pyshacl_focus[root.shape] = {from_ox(x) for x in focus.members()}
+            if focus.empty():  # no focus node, no result: spare the queries over all values
+                continue
             if root.compiled or root.split:
                 results += evaluator.compiled(root, focus)
-            if not root.compiled and any(kind == SH.target for kind, _ in root.targets):
-                found = evaluator.focus(root, sparql_only=True)
-                sparql_focus[root.shape] = {from_ox(x) for x in found}
             if not plan.needs_whole:
                 for c in root.constraints:
-                    results += evaluator.constraint(c, focus)
+                    results += evaluator.constraint(c, focus.members())
     except (SyntaxError, ValueError, OSError) as exc:  # a shape's SPARQL Oxigraph refuses
         raise ShapesError(f"the shapes cannot be applied: {exc}") from exc
     if plan.pyshacl_roots:
-        reduced = reduced_shapes(shapes, plan, sparql_focus)
+        reduced = reduced_shapes(shapes, plan, pyshacl_focus)
         if plan.needs_whole:
             data = whole(store)
         else:
             used = {from_ox(r["p"]) for r in evaluator.select("SELECT DISTINCT ?p { ?s ?p ?o }")}
-            reach = reachable_iris(reduced, [r.shape for r in plan.pyshacl_roots])
-            wanted = (reach | {RDF.type, RDFS.subClassOf}) & used
+            starts = [r.shape for r in plan.pyshacl_roots]
+            reach = reachable_iris(reduced, starts)
+            if reads_types(reduced, starts):
+                reach |= {RDF.type, RDFS.subClassOf}
+            wanted = reach & used
             data = subgraph(store, sorted(u for u in wanted if isinstance(u, URIRef)))
         results += pyshacl_results(data, reduced, inplace=True)
     return results

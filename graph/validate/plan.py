@@ -9,8 +9,9 @@ says:
 - every target is evaluated on Oxigraph, SPARQL targets included;
 - every sh:sparql constraint of a targeted shape (or of its property shapes) runs on Oxigraph;
 - a targeted shape whose core constraints are all of the kinds graph.validate.shapes_sparql
-  translates (counts, node kinds, string datatypes, languages, classes, values) runs there
-  entirely ("compiled");
+  translates (counts, node kinds, string datatypes, languages, classes, values), and whose
+  own node-level constraints (sh:class, sh:or, sh:xone … of the focus node) it states too,
+  runs there entirely ("compiled");
 - the others stay with pySHACL, their SPARQL targets replaced by the focus nodes Oxigraph
   found, over a graph of only the predicates reachable from those shapes.
 """
@@ -122,7 +123,7 @@ def _root(shapes: Graph, shape: Node) -> Root:
     compiled = all(_target_known(shapes, p, o) for p, o in targets) and _compilable_node(
         shapes, shape, properties
     )
-    implicit = _target_is_implicit(shapes, shape)
+    implicit = target_is_implicit(shapes, shape)
     if implicit:
         compiled = False
     split: list[Node] = []
@@ -149,7 +150,7 @@ def _target_known(shapes: Graph, kind: URIRef, value: Node) -> bool:
     return True
 
 
-def _target_is_implicit(shapes: Graph, shape: Node) -> bool:
+def target_is_implicit(shapes: Graph, shape: Node) -> bool:
     """A shape that is also a class targets its instances; left to pySHACL to keep it exact."""
     return any(
         t in (RDFS.Class, URIRef("http://www.w3.org/2002/07/owl#Class"))
@@ -159,12 +160,26 @@ def _target_is_implicit(shapes: Graph, shape: Node) -> bool:
 
 def _compilable_node(shapes: Graph, shape: Node, properties: list[Node]) -> bool:
     own = {p for p, _ in shapes.predicate_objects(shape) if str(p).startswith(str(SH))}
-    if not own <= _DESCRIPTIVE or (shape, SH.path, None) in shapes:
+    if (shape, SH.path, None) in shapes:
         # a property shape with targets of its own: compile it as its own single property
-        if (shape, SH.path, None) in shapes and _compilable_property(shapes, shape):
-            return True
+        return _compilable_property(shapes, shape)
+    if not own <= _DESCRIPTIVE and not _compilable_node_parameters(shapes, shape, own):
         return False
     return all(_compilable_property(shapes, p) for p in properties)
+
+
+def _compilable_node_parameters(shapes: Graph, shape: Node, own: set[Node]) -> bool:
+    """Node-level constraints (sh:class, sh:or, sh:xone … on the focus node itself) that
+    graph.validate.value_tests states exactly, with a fixed message of the shape's own, and
+    focus nodes a query can name (a blank sh:targetNode cannot be)."""
+    if not own - _DESCRIPTIVE <= {*value_tests.NODE_PARAMETERS, SH.flags}:
+        return False
+    messages = [str(m) for m in shapes.objects(shape, SH.message)]
+    if not messages or any("{" in m for m in messages):
+        return False
+    if any(isinstance(o, BNode) for o in shapes.objects(shape, SH.targetNode)):
+        return False
+    return value_tests.node_translatable(shapes, shape)
 
 
 def _compilable_property(shapes: Graph, prop: Node) -> bool:
@@ -251,9 +266,25 @@ def declared_prefixes(shapes: Graph) -> dict[str, str]:
 def reachable_iris(shapes: Graph, starts: list[Node]) -> set[URIRef]:
     """Every IRI the shapes graph links to from `starts`: a superset of the predicates the
     shapes' paths, targets and nested shapes can traverse."""
+    return _reach(shapes, starts)[0]
+
+
+def reads_types(shapes: Graph, starts: list[Node]) -> bool:
+    """Whether the shapes reached from `starts` can ask for rdf:type in the data: sh:class
+    and class targets do (rdfs:subClassOf too); roots whose targets are all focus nodes
+    named by sh:targetNode (see reduced_shapes) and paths of other predicates do not."""
+    if any(target_is_implicit(shapes, s) for s in starts):
+        return True
+    asked = {SH["class"], SH.targetClass, SH.target}
+    return bool(_reach(shapes, starts)[1] & asked) or RDF.type in reachable_iris(shapes, starts)
+
+
+def _reach(shapes: Graph, starts: list[Node]) -> tuple[set[URIRef], set[Node]]:
+    """The IRIs linked to from `starts` and the predicates of the nodes on the way."""
     seen: set[Node] = set()
     todo = list(starts)
     iris: set[URIRef] = set()
+    predicates: set[Node] = set()
     while todo:
         node = todo.pop()
         if node in seen:
@@ -262,16 +293,18 @@ def reachable_iris(shapes: Graph, starts: list[Node]) -> set[URIRef]:
         for p, o in shapes.predicate_objects(node):
             if p == SH.prefixes:
                 continue
+            predicates.add(p)
             if isinstance(o, URIRef):
                 iris.add(o)
             if isinstance(o, (URIRef, BNode)) and o not in seen:
                 todo.append(o)
-    return iris
+    return iris, predicates
 
 
 def reduced_shapes(shapes: Graph, plan: Plan, focus: dict[Node, set[Node]]) -> Graph:
-    """The shapes graph pySHACL gets: compiled roots untargeted, SPARQL targets replaced by
-    the focus nodes Oxigraph found, and the sh:sparql constraints Oxigraph ran removed."""
+    """The shapes graph pySHACL gets: compiled roots untargeted, the targets of the others
+    replaced by the focus nodes Oxigraph found (so pySHACL need not be given every rdf:type
+    triple to find them), and the sh:sparql constraints Oxigraph ran removed."""
     g = Graph()
     for prefix, ns in shapes.namespace_manager.namespaces():
         g.bind(prefix, ns)
@@ -284,11 +317,10 @@ def reduced_shapes(shapes: Graph, plan: Plan, focus: dict[Node, set[Node]]) -> G
             continue
         for prop in root.split:
             g.remove((root.shape, SH.property, prop))
-        sparql_targets = [o for p, o in root.targets if p == SH.target]
-        for o in sparql_targets:
-            g.remove((root.shape, SH.target, o))
-        if sparql_targets:
-            for node in focus.get(root.shape, set()):
+        if root.shape in focus:
+            for p in _TARGETS:
+                g.remove((root.shape, p, None))
+            for node in focus[root.shape]:
                 g.add((root.shape, SH.targetNode, node))
         if not plan.needs_whole:
             for c in root.constraints:

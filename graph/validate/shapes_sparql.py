@@ -18,6 +18,7 @@ from rdflib import RDF, BNode, Graph, Literal, URIRef
 from rdflib.term import Node
 
 from graph.validate import value_tests
+from graph.validate.focus import Focus
 from graph.validate.oxdata import from_ox, to_ox
 from graph.validate.plan import SH, Constraint, Plan, Root, languages, members, sparql_path
 
@@ -65,7 +66,20 @@ class Evaluator:
 
     # --- targets ---------------------------------------------------------------------------
 
-    def focus(self, root: Root, sparql_only: bool = False) -> set[object]:
+    def focus(self, root: Root) -> Focus:
+        """The focus nodes of a root shape, as a pattern and (when asked) as a set. SPARQL
+        targets are run once here: their nodes go into the pattern as VALUES."""
+        sparql = None
+        if any(kind == SH.target for kind, _ in root.targets):
+            sparql = self.focus_nodes(root, sparql_only=True)
+        return Focus(root, lambda: self.focus_nodes(root), self.ask, sparql)
+
+    def ask(self, query: str) -> bool:
+        answer = self.store.query(self.prolog + query)
+        assert isinstance(answer, ox.QueryBoolean)
+        return bool(answer)
+
+    def focus_nodes(self, root: Root, sparql_only: bool = False) -> set[object]:
         """The focus nodes of a root shape (only those of its SPARQL targets if asked)."""
         out: set[object] = set()
         for kind, value in root.targets:
@@ -139,15 +153,32 @@ class Evaluator:
 
     # --- compiled core constraints ---------------------------------------------------------
 
-    def compiled(self, root: Root, focus: set[object]) -> Iterator[Result]:
+    def compiled(self, root: Root, focus: Focus) -> Iterator[Result]:
         """A compiled root's property shapes, or the split-off ones of a root left to pySHACL."""
         props = root.properties if root.compiled else root.split
         if root.compiled and (root.shape, SH.path, None) in self.shapes:
             props = [root.shape]
+        elif root.compiled:
+            yield from self._node(root.shape, focus)
         for prop in props:
             yield from self._property(prop, focus)
 
-    def _property(self, prop: Node, focus: set[object]) -> Iterator[Result]:
+    def _node(self, shape: Node, focus: Focus) -> Iterator[Result]:
+        """A root node shape's own constraints, each the focus node's test of itself."""
+        severity, messages = self.severity(shape), tuple(self._messages(shape))
+        for _, test in value_tests.node_violations(self.shapes, shape):
+            if focus.pattern is not None:
+                query = f"SELECT ?this WHERE {{ {focus.pattern} FILTER ({test}) }}"
+                found = self.column(query, "this")
+            else:  # the focus nodes a SPARQL target selected are nodes of the data
+                nodes = "{ ?this ?p ?o } UNION { ?s ?p ?this }"
+                query = f"SELECT DISTINCT ?this WHERE {{ {nodes} FILTER ({test}) }}"
+                found = {s for s in self.column(query, "this") if s in focus}
+            for s in found:
+                node = from_ox(s)
+                yield Result(node, None, node, shape, severity, messages)
+
+    def _property(self, prop: Node, focus: Focus) -> Iterator[Result]:
         g = self.shapes
         path = g.value(prop, SH.path)
         assert path is not None
@@ -161,14 +192,13 @@ class Evaluator:
         for n in g.objects(prop, SH.minCount):
             if int(str(n)) <= 0:
                 continue
-            having = self._having(p, ">=", int(str(n)))
-            yield from (result(s) for s in focus - having)
+            yield from (result(s) for s in self._fewer(focus, p, int(str(n))))
         for n in g.objects(prop, SH.maxCount):
-            yield from (result(s) for s in self._having(p, ">", int(str(n))) & focus)
+            yield from (result(s) for s in self._having(p, ">", int(str(n))) if s in focus)
         langs = languages(g, prop)
         for n in g.objects(prop, SH.qualifiedMinCount):
-            having = self._having(p, ">=", int(str(n)), _lang_filter(langs))
-            yield from (result(s) for s in focus - having)
+            fewer = self._fewer(focus, p, int(str(n)), _lang_filter(langs))
+            yield from (result(s) for s in fewer)
         for kind in g.objects(prop, SH.nodeKind):
             test = _KINDS.get(URIRef(str(kind)), "false")
             yield from self._values(p, f"!{test}", focus, result)
@@ -182,8 +212,7 @@ class Evaluator:
             allowed = " || ".join(f"sameTerm(?o, {_term(x)})" for x in members(g, lst))
             yield from self._values(p, f"!({allowed or 'false'})", focus, result)
         for value in g.objects(prop, SH.hasValue):
-            having = self.column(f"SELECT DISTINCT ?s WHERE {{ ?s {p} {_term(value)} }}")
-            yield from (result(s) for s in focus - having)
+            yield from (result(s) for s in self._fewer(focus, p, 1, value=_term(value)))
         for test in value_tests.violations(g, prop):
             yield from self._values(p, test, focus, result)
         if (prop, SH.uniqueLang, Literal(True)) in g:
@@ -193,13 +222,33 @@ class Evaluator:
             )
             yield from (result(row["s"]) for row in self.select(query) if row["s"] in focus)
 
-    def _having(self, p: str, op: str, n: int, where: str = "") -> set[object]:
+    def _fewer(
+        self, focus: Focus, p: str, n: int, where: str = "", value: str = "?o"
+    ) -> set[object]:
+        """The focus nodes with fewer than `n` distinct values of `p` (that pass `where`)."""
+        if focus.pattern is None:
+            return focus.members() - self._having(p, ">=", n, where, value)
+        if n == 1:
+            query = (
+                f"SELECT ?this WHERE {{ {focus.pattern} "
+                f"FILTER NOT EXISTS {{ ?this {p} {value} {where} }} }}"
+            )
+        else:
+            query = (
+                f"SELECT ?this WHERE {{ {focus.pattern} OPTIONAL {{ ?this {p} ?o {where} }} }} "
+                f"GROUP BY ?this HAVING (COUNT(DISTINCT ?o) < {n})"
+            )
+        return self.column(query, "this")
+
+    def _having(self, p: str, op: str, n: int, where: str = "", value: str = "?o") -> set[object]:
+        if value != "?o":
+            return self.column(f"SELECT DISTINCT ?s WHERE {{ ?s {p} {value} }}")
         return self.column(
             f"SELECT ?s WHERE {{ ?s {p} ?o {where} }} GROUP BY ?s "
             f"HAVING (COUNT(DISTINCT ?o) {op} {n})"
         )
 
-    def _values(self, p: str, test: str, focus: set[object], result: object) -> Iterator[Result]:
+    def _values(self, p: str, test: str, focus: Focus, result: object) -> Iterator[Result]:
         assert callable(result)
         # DISTINCT: an alternative path can reach one value twice, pySHACL counts it once
         for row in self.select(f"SELECT DISTINCT ?s ?o WHERE {{ ?s {p} ?o FILTER ({test}) }}"):

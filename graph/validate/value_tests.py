@@ -184,6 +184,30 @@ def violations(shapes: Graph, prop: Node) -> Iterator[str]:
             yield f"!COALESCE({tests.value_test(p, o, '?o')}, false)"
 
 
+#: The parameters a node shape with targets may put to its focus nodes, compiled by
+#: `node_violations` (the value node is the focus node itself).
+NODE_PARAMETERS = (SH["class"], SH.nodeKind, SH.datatype, SH["in"], SH.hasValue, *VALUE_PARAMETERS)
+
+
+def node_violations(shapes: Graph, shape: Node) -> Iterator[tuple[Node, str]]:
+    """Each node-level parameter of a root node shape with a FILTER true of a focus node in
+    ?this that breaks it (pySHACL reports each broken component once per focus node)."""
+    tests = Tests(shapes)
+    if (shape, SH.flags, None) in shapes:
+        raise UntranslatableError("regular expression flags")
+    for p in NODE_PARAMETERS:
+        for o in shapes.objects(shape, p):
+            yield p, f"!COALESCE({tests.value_test(p, o, '?this')}, false)"
+
+
+def node_translatable(shapes: Graph, shape: Node) -> bool:
+    try:
+        list(node_violations(shapes, shape))
+    except UntranslatableError:
+        return False
+    return True
+
+
 def translatable(shapes: Graph, prop: Node) -> bool:
     try:
         list(violations(shapes, prop))
