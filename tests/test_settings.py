@@ -25,7 +25,7 @@ from service.config import SETTINGS, StartupError, from_environ
 from service.state import close_backend, get_backend
 from tests.helpers_server import REPO, ZONEGRAPH
 
-SERVE_OWN = {"get_path", "help", "host", "port", "processes", "threads"}
+SERVE_OWN = {"get_path", "help", "host", "pin", "port", "processes", "threads"}
 
 
 def _options(command: click.Command) -> dict[str, click.Option]:
