@@ -17,6 +17,7 @@ from graph.errors import (
     QueryError,
     QueryRefused,
     QueryTimeout,
+    RemoteError,
     ServiceBusy,
     StoreError,
     TooManyQueries,
@@ -38,6 +39,7 @@ STATUS: list[tuple[type[Exception], int]] = [
     (QueryRefused, 400),
     (QueryError, 400),
     (QueryTimeout, 503),
+    (RemoteError, 502),
     (StoreError, 500),
     (ZoneGraphError, 400),
 ]
@@ -76,6 +78,9 @@ def init_app(app: Flask) -> None:
     def _library_error(exc: ZoneGraphError) -> Response:
         for cls, status in STATUS:
             if isinstance(exc, cls):
+                if isinstance(exc, RemoteError):  # upstream's fault, as a gateway says it
+                    log.warning("remote engine failure: %s", exc)
+                    return error_response("the remote SPARQL engine failed (server log)", status)
                 if status >= 500 and not isinstance(exc, QueryTimeout):
                     log.exception("store failure")
                     return error_response("internal store error", status)

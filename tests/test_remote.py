@@ -321,6 +321,28 @@ def test_unreachable_engine_is_a_store_error() -> None:
         backend.run(QueryRequest("ASK {}"))
 
 
+def test_an_engine_gone_is_a_502_from_the_service() -> None:
+    """An engine that stops answering (the bench overloaded Oxigraph's server until it
+    refused connections) is the gateway's upstream failing: 502 with a reason, not 500."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    app = create_app(
+        {
+            "TESTING": True,
+            "ZONEGRAPH_STORE": "remote",
+            "ZONEGRAPH_REMOTE_QUERY_URL": f"http://127.0.0.1:{port}/sparql",
+            "ZONEGRAPH_QUERY_TIMEOUT": 2.0,
+        }
+    )
+    try:
+        resp = app.test_client().post("/sparql", data={"query": "ASK { ?s ?p ?o }"})
+        assert resp.status_code == 502
+        assert "remote SPARQL engine failed" in resp.get_json()["error"]
+    finally:
+        close_backend(app)
+
+
 def test_settings_are_checked(tmp_path: Path) -> None:
     from graph.errors import StoreError
 
